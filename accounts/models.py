@@ -1,0 +1,38 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+WITHDRAWN_NAME = "탈퇴한 회원"
+
+
+def display_name_of(user):
+    """작성자 as pages show it; a deleted account (author set to NULL) reads as withdrawn."""
+    return user.display_name if user is not None else WITHDRAWN_NAME
+
+
+class User(AbstractUser):
+    """A member. The 닉네임 is what every page shows as 작성자; the username is the login."""
+
+    nickname = models.CharField("닉네임", max_length=20, unique=True)
+    withdrawn_at = models.DateTimeField("탈퇴일", null=True, blank=True)
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email", "nickname"]
+
+    class Meta:
+        verbose_name = "회원"
+        verbose_name_plural = "회원"
+        constraints = [
+            # Korean boards treat "Admin" and "admin" as the same member.
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(Lower("nickname"), name="user_nickname_ci_unique"),
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.nickname or self.username
+
+    @property
+    def display_name(self):
+        return WITHDRAWN_NAME if self.withdrawn_at else self.nickname

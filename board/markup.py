@@ -1,0 +1,120 @@
+"""User text: Markdown rendered once on save, sanitised with bleach against an allow-list.
+
+Pages show only the stored result. Anything not on the lists below is removed (tags keep
+their text, attributes and URLs vanish), so a new Markdown extension cannot widen what a
+member may publish without a change here.
+"""
+
+import html
+import re
+from functools import partial
+from urllib.parse import urlsplit
+
+import bleach
+import markdown
+from bleach.linkifier import LinkifyFilter
+from django.conf import settings
+
+POST_TAGS = {
+    "p", "br", "hr", "strong", "em", "del", "s", "blockquote", "code", "pre",
+    "ul", "ol", "li", "h2", "h3", "h4", "a", "img",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+COMMENT_TAGS = POST_TAGS - {"h2", "h3", "h4", "img", "table", "thead", "tbody", "tr", "th", "td", "hr"}
+ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+
+_HEADING_SHIFT = {"h1": "h2", "h5": "h4", "h6": "h4"}
+_HEADING_RE = re.compile(r"<(/?)(h1|h5|h6)(?=[\s>])", re.IGNORECASE)
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+def _allowed_attribute(tag, name, value):
+    if tag == "a":
+        return name in {"href", "title"}
+    if tag == "img":
+        if name in {"alt", "title", "width", "height"}:
+            return True
+        return name == "src" and _is_allowed_image_src(value)
+    if tag in {"th", "td"}:
+        return name == "align" and value in {"left", "right", "center"}
+    if tag == "code" or tag == "pre":
+        return name == "class" and value.startswith("language-") and value.replace("-", "").isalnum()
+    if tag == "ol":
+        return name == "start" and value.isdigit()
+    return False
+
+
+def _is_allowed_image_src(value):
+    """Images come from this site's media or over https, never from plain http or data:."""
+    value = value.strip()
+    if value.startswith(settings.MEDIA_URL) and "//" not in value and ".." not in value:
+        return True
+    parts = urlsplit(value)
+    return parts.scheme == "https" and bool(parts.netloc)
+
+
+def _set_link_rel(attrs, new=False):
+    href_key = (None, "href")
+    href = attrs.get(href_key, "")
+    if not href:
+        return attrs
+    scheme = urlsplit(href.strip()).scheme.lower()
+    if scheme and scheme not in ALLOWED_PROTOCOLS:
+        return None
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+def _markdown(text):
+    return markdown.markdown(
+        text,
+        extensions=["fenced_code", "tables", "nl2br", "sane_lists"],
+        output_format="html",
+    )
+
+
+def _clean(rendered, tags):
+    rendered = _HEADING_RE.sub(lambda m: f"<{m.group(1)}{_HEADING_SHIFT[m.group(2).lower()]}", rendered)
+    cleaner = bleach.Cleaner(
+        tags=tags,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
+    )
+    return cleaner.clean(rendered).strip()
+
+
+def render_post(text):
+    return _clean(_markdown(text or ""), POST_TAGS)
+
+
+def render_comment(text):
+    return _clean(_markdown(text or ""), COMMENT_TAGS)
+
+
+def excerpt_from_html(body_html, length):
+    # Paragraph ends become spaces so that words of adjacent paragraphs do not fuse.
+    spaced = re.sub(r"</(p|li|h[2-4]|blockquote|tr|pre)>|<br\s*/?>", " ", body_html)
+    return excerpt_from_text(html.unescape(bleach.clean(spaced, tags=set(), strip=True)), length)
+
+
+def excerpt_from_text(text, length):
+    text = _WHITESPACE_RE.sub(" ", text).strip()
+    if len(text) <= length:
+        return text
+    return text[:length].rstrip() + "…"
+
+
+def escape_text(text):
+    """Plain text as Markdown would print it inside a paragraph."""
+    return html.escape(text, quote=False)
+
+
+def domain_of(url):
+    if not url:
+        return ""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")

@@ -1,0 +1,233 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from . import markup
+
+
+class BoardQuerySet(models.QuerySet):
+    def for_menu(self):
+        return self.order_by("position", "id")
+
+
+class Board(models.Model):
+    slug = models.SlugField("주소", max_length=50, unique=True)
+    name = models.CharField("이름", max_length=50)
+    description = models.CharField("설명", max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField("메뉴 순서", default=0)
+    page_size = models.PositiveSmallIntegerField(
+        "페이지당 글 수", default=20, validators=[MinValueValidator(5), MaxValueValidator(100)]
+    )
+    use_downvote = models.BooleanField("비추천 사용", default=True)
+    # Denormalised: the list header ("전체 N건") and the pager must not COUNT(*) the table.
+    post_count = models.PositiveIntegerField("글 수", default=0, editable=False)
+
+    objects = BoardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "게시판"
+        verbose_name_plural = "게시판"
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("board:post_list", args=[self.slug])
+
+
+class PostQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_hidden=False, is_deleted=False)
+
+    def in_board(self, board):
+        return self.filter(board=board)
+
+    def notices(self):
+        return self.filter(is_notice=True)
+
+    def newest_first(self):
+        return self.order_by("-created_at", "-id")
+
+    def newer_than(self, post):
+        """Posts listed above `post` in newest-first order (ties on the time go by id)."""
+        return self.filter(Q(created_at__gt=post.created_at) | Q(created_at=post.created_at, id__gt=post.pk))
+
+    def for_list(self):
+        """What a list row shows: no body, the author's name."""
+        return self.select_related("author").defer("body", "body_html").newest_first()
+
+    def for_detail(self):
+        return self.select_related("board", "author").prefetch_related("tags")
+
+    def popular_since(self, since):
+        return self.visible().filter(created_at__gte=since).order_by("-view_count", "-id")
+
+
+class Post(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="posts", verbose_name="게시판")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="posts",
+        verbose_name="작성자",
+    )
+    title = models.CharField("제목", max_length=200, validators=[MinLengthValidator(1)])
+    body = models.TextField("본문")
+    body_html = models.TextField(editable=False, default="")
+    excerpt = models.CharField("요약", max_length=300, editable=False, default="")
+    source_url = models.URLField("원문 URL", max_length=500, blank=True)
+    created_at = models.DateTimeField("작성일", default=timezone.now)
+    updated_at = models.DateTimeField("변경일", auto_now=True)
+    edited_at = models.DateTimeField("수정일", null=True, blank=True, editable=False)
+    # Counters are denormalised so that lists never count rows; they only ever move
+    # with F() expressions in the database (see services.py) and `recount` repairs them.
+    view_count = models.PositiveIntegerField("조회", default=0, editable=False)
+    upvote_count = models.PositiveIntegerField("추천", default=0, editable=False)
+    downvote_count = models.PositiveIntegerField("비추천", default=0, editable=False)
+    comment_count = models.PositiveIntegerField("댓글", default=0, editable=False)
+    is_notice = models.BooleanField("공지", default=False)
+    is_hidden = models.BooleanField("숨김", default=False)
+    is_deleted = models.BooleanField("삭제됨", default=False)
+
+    tags = TaggableManager("태그", blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "글"
+        verbose_name_plural = "글"
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="post_title_not_empty"),
+        ]
+        indexes = [
+            # Serves the board list (newest first) and the 열람중 position count.
+            models.Index(
+                fields=["board", "-created_at", "-id"],
+                name="post_board_visible_idx",
+                condition=Q(is_hidden=False, is_deleted=False),
+            ),
+            models.Index(fields=["-created_at", "-id"], name="post_created_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Rendering happens once, here; pages only ever show the stored body_html.
+        self.render_body()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("board:post_detail", args=[self.board.slug, self.pk])
+
+    def render_body(self):
+        self.body_html = markup.render_post(self.body)
+        self.excerpt = markup.excerpt_from_html(self.body_html, settings.BOARD_EXCERPT_LENGTH)
+
+    @property
+    def is_new(self):
+        return self.created_at >= timezone.now() - timedelta(hours=settings.BOARD_NEW_BADGE_HOURS)
+
+    @property
+    def source_domain(self):
+        return markup.domain_of(self.source_url)
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_deleted=False, is_hidden=False)
+
+    def for_post(self, post):
+        """Every comment of the post in thread order: each parent, then its replies."""
+        return (
+            self.filter(post=post).select_related("author").order_by(models.functions.Coalesce("parent_id", "id"), "id")
+        )
+
+    def recent(self):
+        return (
+            self.visible()
+            .filter(post__is_hidden=False, post__is_deleted=False)
+            .select_related("post__board", "author")
+            .order_by("-id")
+        )
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments", verbose_name="글")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="comments",
+        verbose_name="작성자",
+    )
+    # One level of replies (대댓글): a reply's parent is always a top-level comment.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name="부모 댓글",
+    )
+    body = models.TextField("내용")
+    body_html = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField("작성일", default=timezone.now)
+    edited_at = models.DateTimeField("수정일", null=True, blank=True, editable=False)
+    is_deleted = models.BooleanField("삭제됨", default=False)
+    is_hidden = models.BooleanField("숨김", default=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "댓글"
+        verbose_name_plural = "댓글"
+        indexes = [models.Index(fields=["post", "id"], name="comment_post_idx")]
+
+    def __str__(self):
+        return self.body[:40]
+
+    def save(self, *args, **kwargs):
+        self.body_html = markup.render_comment(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def excerpt(self):
+        return markup.excerpt_from_html(self.body_html, 60)
+
+    @property
+    def is_visible(self):
+        return not (self.is_deleted or self.is_hidden)
+
+
+class PostVote(models.Model):
+    UP = 1
+    DOWN = -1
+    VALUE_CHOICES = [(UP, "추천"), (DOWN, "비추천")]
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes", verbose_name="글")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_votes", verbose_name="회원"
+    )
+    value = models.SmallIntegerField("값", choices=VALUE_CHOICES)
+    created_at = models.DateTimeField("일시", default=timezone.now)
+
+    class Meta:
+        verbose_name = "추천/비추천"
+        verbose_name_plural = "추천/비추천"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "post"], name="vote_one_per_member"),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="vote_value_up_or_down"),
+        ]
+        indexes = [models.Index(fields=["post", "value"], name="vote_post_idx")]
+
+    def __str__(self):
+        return f"{self.get_value_display()} {self.post_id}"

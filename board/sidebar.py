@@ -1,0 +1,83 @@
+"""The header menu and sidebar shown on every page, cached because every page shows them."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from taggit.models import Tag
+
+from accounts.models import display_name_of
+
+from .models import Board, Comment, Post
+
+MENU_CACHE_KEY = "board:menu"
+SIDEBAR_CACHE_KEY = "board:sidebar"
+POPULAR_POSTS = 10
+RECENT_COMMENTS = 5
+POPULAR_TAGS = 20
+
+
+def board_menu():
+    menu = cache.get(MENU_CACHE_KEY)
+    if menu is None:
+        menu = [(board.slug, board.name) for board in Board.objects.for_menu()]
+        cache.set(MENU_CACHE_KEY, menu, None)
+    return menu
+
+
+@receiver([post_save, post_delete], sender=Board)
+def forget_board_menu(**kwargs):
+    cache.delete(MENU_CACHE_KEY)
+
+
+def sidebar():
+    data = cache.get(SIDEBAR_CACHE_KEY)
+    if data is None:
+        data = build_sidebar()
+        cache.set(SIDEBAR_CACHE_KEY, data, settings.BOARD_SIDEBAR_CACHE_SECONDS)
+    return data
+
+
+def build_sidebar():
+    since = timezone.now() - timedelta(days=settings.BOARD_POPULAR_DAYS)
+    popular = (
+        Post.objects.popular_since(since)
+        .select_related("board")
+        .only("id", "title", "view_count", "comment_count", "board__slug")[:POPULAR_POSTS]
+    )
+    comments = Comment.objects.recent().only(
+        "id",
+        "body_html",
+        "created_at",
+        "post__id",
+        "post__title",
+        "post__board__slug",
+        "author__nickname",
+        "author__withdrawn_at",
+    )[:RECENT_COMMENTS]
+    tags = (
+        Tag.objects.annotate(num_posts=Count("taggit_taggeditem_items"))
+        .filter(num_posts__gt=0)
+        .order_by("-num_posts", "name")[:POPULAR_TAGS]
+    )
+    return {
+        "popular_posts": [
+            {"url": p.get_absolute_url(), "title": p.title, "views": p.view_count, "comments": p.comment_count}
+            for p in popular
+        ],
+        "recent_comments": [
+            {
+                "url": f"{c.post.get_absolute_url()}#c{c.pk}",
+                "text": c.excerpt,
+                "post_title": c.post.title,
+                "author": display_name_of(c.author),
+                "created_at": c.created_at,
+            }
+            for c in comments
+        ],
+        "popular_tags": [{"name": t.name, "slug": t.slug, "count": t.num_posts} for t in tags],
+    }

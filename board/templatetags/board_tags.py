@@ -1,0 +1,41 @@
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def list_date(value):
+    """List rows show today's posts by time (14:05) and older ones by date (2025.09.18)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    if local.date() == timezone.localdate():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y.%m.%d")
+
+
+@register.filter
+def full_date(value):
+    """작성일 as the source page prints it: 2025.09.18 02:46."""
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime("%Y.%m.%d %H:%M")
+
+
+@register.filter
+def author_name(user):
+    from accounts.models import display_name_of
+
+    return display_name_of(user)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number, base=""):
+    """A pager link: the list at `base`, or else the current URL with only ?page= changed
+    (so a search or sort stays in the pager)."""
+    if base:
+        return f"{base}?page={number}"
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()

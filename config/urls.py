@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "AI 뉴스 보드 관리"
+admin.site.site_title = "AI 뉴스 보드 관리"
+admin.site.index_title = "운영"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("board.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

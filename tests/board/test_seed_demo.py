@@ -1,0 +1,78 @@
+import io
+
+from django.core.management import call_command
+from django.db.models import Count, Q
+
+from accounts.models import User
+from board import demo_content
+from board.models import Board, Comment, Post, PostVote
+
+
+def snapshot():
+    return {
+        "boards": list(Board.objects.values_list("slug", "post_count").order_by("slug")),
+        "users": User.objects.count(),
+        "posts": list(Post.objects.values_list("title", "view_count", "upvote_count", "comment_count").order_by("id")),
+        "comments": Comment.objects.count(),
+        "votes": PostVote.objects.count(),
+    }
+
+
+def assert_counters_match_rows():
+    for post in Post.objects.annotate(
+        visible_comments=Count(
+            "comments", filter=Q(comments__is_deleted=False, comments__is_hidden=False), distinct=True
+        ),
+        ups=Count("votes", filter=Q(votes__value=1), distinct=True),
+        downs=Count("votes", filter=Q(votes__value=-1), distinct=True),
+    ):
+        assert (post.comment_count, post.upvote_count, post.downvote_count) == (
+            post.visible_comments,
+            post.ups,
+            post.downs,
+        ), post.title
+    for board in Board.objects.all():
+        assert board.post_count == Post.objects.visible().filter(board=board).count()
+
+
+def test_seed_demo_makes_the_demo_site_and_running_it_twice_changes_nothing(db, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+
+    call_command("seed_demo", stdout=io.StringIO())
+    first = snapshot()
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert snapshot() == first
+    assert [slug for slug, _ in first["boards"]] == ["ainews", "free", "qna"]
+    ainews = Board.objects.get(slug="ainews")
+    assert ainews.post_count >= 40
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+    assert first["comments"] > 0 and first["votes"] > 0
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert Post.objects.filter(body_html__contains="<img alt=").count() >= 5
+    assert any((tmp_path / "demo").iterdir())
+    r1 = Post.objects.get(title__contains="R1")
+    assert "29만 4천" in r1.body or "294,000" in r1.body
+    assert_counters_match_rows()
+
+
+def test_seed_demo_generates_posts_in_bulk_with_true_counters(db, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    before = Post.objects.count()
+
+    call_command("seed_demo", posts=300, stdout=io.StringIO())
+
+    assert Post.objects.count() == before + 300
+    generated = Post.objects.order_by("-id")[:300]
+    assert all(p.body_html.startswith("<p>") and p.excerpt for p in generated)
+    assert len({p.title for p in generated}) > 100  # varied text, so search means something
+    assert Comment.objects.filter(post__in=generated).count() > 300
+    assert PostVote.objects.filter(post__in=generated).count() > 300
+    assert_counters_match_rows()
+
+
+def test_demo_content_is_long_enough_for_the_list_and_search():
+    ainews = [a for a in demo_content.DEMO_ARTICLES if a["board"] == "ainews"]
+    assert len(ainews) >= 40
+    assert len(demo_content.GEN_NOUNS) >= 300

@@ -1,0 +1,106 @@
+import itertools
+import re
+from html import unescape
+
+import pytest
+from django.core.cache import cache
+
+from accounts.models import User
+from board import services
+from board.models import Board
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The menu and sidebar are cached; each test starts from an empty cache.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, nickname=None, **extra):
+        n = next(_counter)
+        username = username or f"member{n}"
+        user = User(
+            username=username, nickname=nickname or f"회원{n}", email=extra.pop("email", f"{username}@example.com")
+        )
+        for key, value in extra.items():
+            setattr(user, key, value)
+        user.set_password(extra.get("password", "correct-horse-battery"))
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_board(db):
+    def make(slug="ainews", name="AI 뉴스", **extra):
+        board, _ = Board.objects.get_or_create(slug=slug, defaults={"name": name, **extra})
+        return board
+
+    return make
+
+
+@pytest.fixture
+def board(make_board):
+    return make_board()
+
+
+@pytest.fixture
+def author(make_user):
+    return make_user(username="xtalfi", nickname="크리스탈피")
+
+
+@pytest.fixture
+def make_post(db, board, author):
+    def make(title=None, body="본문입니다.", board=board, author=author, hidden=False, **extra):
+        post = services.create_post(
+            board=board, author=author, title=title or f"테스트 글 {next(_counter)}", body=body, **extra
+        )
+        if hidden:
+            services.hide_post(post=post)
+        return post
+
+    return make
+
+
+@pytest.fixture
+def make_comment(db, make_user):
+    def make(post, body="댓글입니다.", author=None, parent=None):
+        return services.add_comment(post=post, author=author or make_user(), body=body, parent=parent)
+
+    return make
+
+
+def page_text(response):
+    """The page as a reader sees it: tags removed, entities decoded, whitespace folded."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def main_text(response):
+    """Only the page's own content, without header, sidebar and footer."""
+    html = response.content.decode()
+    main = re.search(r"<main\b.*?</main>", html, re.S)
+    return page_text(type("Page", (), {"content": main.group(0).encode()})) if main else ""
+
+
+def assert_in_order(text, items):
+    """Each item appears in the text after the one before it."""
+    position = 0
+    for item in items:
+        found = text.find(item, position)
+        assert found != -1, f"{item!r} not found after position {position} in: {text[position : position + 300]!r}"
+        position = found + len(item)
