@@ -248,13 +248,17 @@ def generate_posts(count, *, boards, members, comments_per_post, votes_per_post,
 
 def generate_comments(posts, members, per_post, rng, out):
     rows = list(posts.values_list("id", "created_at"))
-    total = int(len(rows) * per_post)
+    now = timezone.now()
     started = time.monotonic()
-    done = 0
-    while done < total:
+    # Dated after their post and inserted in time order, so ids follow time as in real use.
+    planned = sorted(
+        (min(created_at + timedelta(minutes=rng.randint(1, 3000)), now), post_id)
+        for post_id, created_at in (rng.choice(rows) for _ in range(int(len(rows) * per_post)))
+    )
+    total = len(planned)
+    for done in range(0, total, BULK_BATCH * 2):
         batch = []
-        for _ in range(min(BULK_BATCH * 2, total - done)):
-            post_id, created_at = rng.choice(rows)
+        for created_at, post_id in planned[done : done + BULK_BATCH * 2]:
             text = " ".join(generated_text(rng, rng.randint(1, 2)))
             batch.append(
                 Comment(
@@ -262,13 +266,12 @@ def generate_comments(posts, members, per_post, rng, out):
                     author=rng.choice(members),
                     body=text,
                     body_html=f"<p>{markup.escape_text(text)}</p>",
-                    created_at=created_at + timedelta(minutes=rng.randint(1, 3000)),
+                    created_at=created_at,
                 )
             )
         with transaction.atomic():
             Comment.objects.bulk_create(batch)
-        done += len(batch)
-        progress(out, "댓글", done, total, started)
+        progress(out, "댓글", done + len(batch), total, started)
 
 
 def generate_votes(posts, members, per_post, rng, out):
