@@ -108,6 +108,32 @@ def excerpt_from_text(text, length):
     return text[:length].rstrip() + "…"
 
 
+_PLACEHOLDER_RE = re.compile(r"\[이미지\s*(\d{1,2})\]")
+_MARKDOWN_ALT_UNSAFE = re.compile(r"[\[\]\\\n\r]")
+
+
+def place_images(body, images):
+    """Replace [이미지N] with the N-th picture as Markdown; pictures without a placeholder
+    follow the text in upload order. `images` is a list of (name, url)."""
+    placed = set()
+
+    def substitute(match):
+        index = int(match.group(1)) - 1
+        if 0 <= index < len(images):
+            placed.add(index)
+            name, url = images[index]
+            return f"![{_MARKDOWN_ALT_UNSAFE.sub(' ', name)}]({url})"
+        return match.group(0)
+
+    body = _PLACEHOLDER_RE.sub(substitute, body)
+    rest = [
+        f"![{_MARKDOWN_ALT_UNSAFE.sub(' ', name)}]({url})" for i, (name, url) in enumerate(images) if i not in placed
+    ]
+    if rest:
+        body = body.rstrip() + "\n\n" + "\n\n".join(rest)
+    return body
+
+
 def escape_text(text):
     """Plain text as Markdown would print it inside a paragraph."""
     return html.escape(text, quote=False)

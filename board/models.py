@@ -96,6 +96,8 @@ class Post(models.Model):
     is_notice = models.BooleanField("공지", default=False)
     is_hidden = models.BooleanField("숨김", default=False)
     is_deleted = models.BooleanField("삭제됨", default=False)
+    # The first image's list thumbnail, kept on the row so lists need no extra query.
+    thumbnail_url = models.CharField("목록 썸네일", max_length=300, blank=True, editable=False)
 
     tags = TaggableManager("태그", blank=True)
 
@@ -231,3 +233,23 @@ class PostVote(models.Model):
 
     def __str__(self):
         return f"{self.get_value_display()} {self.post_id}"
+
+
+class PostImage(models.Model):
+    """An uploaded picture: a re-encoded display copy (EXIF gone) and a list thumbnail."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images", verbose_name="글")
+    image = models.ImageField("이미지", upload_to="posts/%Y/%m/", width_field="width", height_field="height")
+    thumbnail = models.ImageField("썸네일", upload_to="thumbs/%Y/%m/")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    original_name = models.CharField("원래 파일명", max_length=255)
+    created_at = models.DateTimeField("올린 시각", default=timezone.now)
+
+    class Meta:
+        verbose_name = "이미지"
+        verbose_name_plural = "이미지"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name

@@ -7,5 +7,12 @@ app_name = "board"
 urlpatterns = [
     path("", views.home, name="home"),
     path("b/<slug:slug>/", views.post_list, name="post_list"),
+    path("b/<slug:slug>/write/", views.post_write, name="post_write"),
     path("b/<slug:slug>/<int:post_id>/", views.post_detail, name="post_detail"),
+    path("b/<slug:slug>/<int:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("b/<slug:slug>/<int:post_id>/delete/", views.post_delete, name="post_delete"),
+    path("b/<slug:slug>/<int:post_id>/comments/", views.comment_create, name="comment_create"),
+    path("b/<slug:slug>/<int:post_id>/vote/", views.vote, name="vote"),
+    path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
 ]

@@ -1,16 +1,24 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.shortcuts import get_object_or_404, render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import int_to_base36 as base36
+from django.views.decorators.http import require_POST
 
-from .models import Board, Comment, Post
+from . import markup, permissions, services
+from .forms import CommentForm, PostForm
+from .models import Board, Comment, Post, PostVote
 from .pagination import Pager, parse_page_number
-from .services import count_view
+from .ratelimit import rate_limited, wants_json
 
 HOME_POSTS_PER_BOARD = 6
 VIEWED_COOKIE = "viewed"
 VIEWED_COOKIE_SALT = "board.viewed-posts"
 VIEWED_REMEMBERED = 300
+VOTE_VALUES = {"up": PostVote.UP, "down": PostVote.DOWN}
 
 
 def home(request):
@@ -30,19 +38,39 @@ def post_list(request, slug):
     return render(
         request,
         "board/post_list.html",
-        {"board": board, "pager": pager, "posts": posts, "notices": notices, "show_tags": True},
+        {
+            "board": board,
+            "pager": pager,
+            "posts": posts,
+            "notices": notices,
+            "show_tags": True,
+            "can_write": permissions.can_write_post(request.user, board),
+        },
     )
 
 
-def post_detail(request, slug, post_id):
+def get_visible_post(slug, post_id):
     board = get_object_or_404(Board, slug=slug)
     post = get_object_or_404(Post.objects.visible().for_detail(), board=board, pk=post_id)
+    return board, post
+
+
+def post_detail(request, slug, post_id):
+    board, post = get_visible_post(slug, post_id)
     viewed = viewed_post_ids(request)
     first_view = post.pk not in viewed
     if first_view:
-        count_view(post=post)
+        services.count_view(post=post)
+    response = render_article(request, board, post)
+    if first_view:
+        remember_viewed(response, viewed + [post.pk])
+    return response
 
-    comments = thread_comments(Comment.objects.for_post(post), show_hidden=request.user.is_staff)
+
+def render_article(request, board, post, *, status=200, comment_form=None, error=None):
+    """The article page; also the page a refused comment or vote is shown on, with its message."""
+    user = request.user
+    comments = thread_comments(Comment.objects.for_post(post), show_hidden=user.is_staff)
     in_board = Post.objects.visible().in_board(board)
     pager = Pager.containing(in_board.newer_than(post).count(), board.post_count, board.page_size)
     # One row either side of the page, so 이전글/다음글 come from the same query.
@@ -52,23 +80,32 @@ def post_detail(request, slug, post_id):
     page_posts = window[pager.offset - start : pager.offset - start + pager.per_page]
     for row in page_posts:
         row.is_current = row.pk == post.pk
-    response = render(
+    my_vote = None
+    if user.is_authenticated:
+        my_vote = PostVote.objects.filter(post=post, user=user).values_list("value", flat=True).first()
+        for comment in comments:
+            for item in [comment, *comment.children]:
+                item.editable = permissions.can_edit_comment(user, item)
+    return render(
         request,
         "board/post_detail.html",
         {
             "board": board,
             "post": post,
             "comments": comments,
+            "comment_form": comment_form or CommentForm(),
+            "can_comment": permissions.can_comment(user, post),
+            "can_edit": permissions.can_edit_post(user, post),
+            "my_vote": my_vote,
+            "error": error,
             "pager": pager,
             "posts": page_posts,
             "newer_post": newer,
             "older_post": older,
             "list_base": board.get_absolute_url(),
         },
+        status=status,
     )
-    if first_view:
-        remember_viewed(response, viewed + [post.pk])
-    return response
 
 
 def viewed_post_ids(request):
@@ -90,7 +127,7 @@ def remember_viewed(response, ids):
         salt=VIEWED_COOKIE_SALT,
         httponly=True,
         samesite="Lax",
-        secure=not settings.DEBUG and settings.SESSION_COOKIE_SECURE,
+        secure=settings.SESSION_COOKIE_SECURE,
     )
 
 
@@ -121,3 +158,171 @@ def thread_comments(comments, *, show_hidden):
         elif comment.parent_id in by_id and not comment.shows_placeholder:
             by_id[comment.parent_id].children.append(comment)
     return [c for c in top_level if not c.shows_placeholder or c.children]
+
+
+# --- Writing -----------------------------------------------------------------------------
+
+
+@login_required
+@rate_limited("post")
+def post_write(request, slug):
+    board = get_object_or_404(Board, slug=slug)
+    if not permissions.can_write_post(request.user, board):
+        raise PermissionDenied("이 게시판에 글을 쓸 권한이 없습니다.")
+    form = PostForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if "preview" in request.POST:
+            return render_post_form(request, board, form, preview=True)
+        if form.is_valid():
+            post = services.create_post(
+                board=board,
+                author=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                tags=form.cleaned_data["tags_text"],
+                source_url=form.cleaned_data["source_url"],
+                images=form.cleaned_data["images"],
+            )
+            messages.success(request, "글을 등록했습니다.")
+            return redirect(post)
+        return render_post_form(request, board, form, status=400)
+    return render_post_form(request, board, form)
+
+
+@login_required
+def post_edit(request, slug, post_id):
+    board, post = get_visible_post(slug, post_id)
+    if not permissions.can_edit_post(request.user, post):
+        raise PermissionDenied("글쓴이나 운영진만 글을 수정할 수 있습니다.")
+    form = PostForm(request.POST or None, request.FILES or None, instance=post, existing_images=post.images.count())
+    if request.method == "POST":
+        if "preview" in request.POST:
+            return render_post_form(request, board, form, post=post, preview=True)
+        if form.is_valid():
+            services.edit_post(
+                post=post,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                tags=form.cleaned_data["tags_text"],
+                source_url=form.cleaned_data["source_url"],
+                images=form.cleaned_data["images"],
+            )
+            messages.success(request, "글을 수정했습니다.")
+            return redirect(post)
+        post.refresh_from_db()
+        return render_post_form(request, board, form, post=post, status=400)
+    return render_post_form(request, board, form, post=post)
+
+
+def render_post_form(request, board, form, *, post=None, preview=False, status=200):
+    context = {"board": board, "form": form, "post": post}
+    if preview:
+        # Rendered by the same pipeline as on save, so the preview is exactly what is stored.
+        body = form.data.get("body", "")
+        context["preview_html"] = markup.render_post(body[: settings.BOARD_POST_MAX_LENGTH])
+        context["preview_title"] = form.data.get("title", "")
+    return render(request, "board/post_form.html", context, status=status)
+
+
+@login_required
+def post_delete(request, slug, post_id):
+    board, post = get_visible_post(slug, post_id)
+    if not permissions.can_delete_post(request.user, post):
+        raise PermissionDenied("글쓴이나 운영진만 글을 삭제할 수 있습니다.")
+    if request.method == "POST":
+        services.delete_post(post=post)
+        messages.success(request, "글을 삭제했습니다.")
+        return redirect(board)
+    return render(request, "board/post_confirm_delete.html", {"board": board, "post": post})
+
+
+# --- Comments ----------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+@rate_limited("comment")
+def comment_create(request, slug, post_id):
+    board, post = get_visible_post(slug, post_id)
+    if not permissions.can_comment(request.user, post):
+        raise PermissionDenied("댓글을 쓸 권한이 없습니다.")
+    form = CommentForm(request.POST)
+    parent = None
+    if form.is_valid() and form.cleaned_data["parent"]:
+        parent = Comment.objects.visible().filter(post=post, pk=form.cleaned_data["parent"]).first()
+        if parent is None:
+            form.add_error(None, "답글을 달 댓글이 없거나 삭제되었습니다.")
+    if not form.is_valid():
+        return render_article(request, board, post, status=400, comment_form=form)
+    comment = services.add_comment(post=post, author=request.user, body=form.cleaned_data["body"], parent=parent)
+    return redirect(f"{post.get_absolute_url()}#c{comment.pk}")
+
+
+def get_comment(comment_id):
+    comment = get_object_or_404(
+        Comment.objects.select_related("post__board"),
+        pk=comment_id,
+        post__is_hidden=False,
+        post__is_deleted=False,
+    )
+    return comment
+
+
+@login_required
+def comment_edit(request, comment_id):
+    comment = get_comment(comment_id)
+    if not permissions.can_edit_comment(request.user, comment):
+        raise PermissionDenied("댓글을 쓴 회원이나 운영진만 수정할 수 있습니다.")
+    form = CommentForm(request.POST or None, instance=comment)
+    if request.method == "POST":
+        if form.is_valid():
+            services.edit_comment(comment=comment, body=form.cleaned_data["body"])
+            return redirect(f"{comment.post.get_absolute_url()}#c{comment.pk}")
+        return render(request, "board/comment_form.html", {"form": form, "comment": comment}, status=400)
+    return render(request, "board/comment_form.html", {"form": form, "comment": comment})
+
+
+@require_POST
+@login_required
+def comment_delete(request, comment_id):
+    comment = get_comment(comment_id)
+    if not permissions.can_delete_comment(request.user, comment):
+        raise PermissionDenied("댓글을 쓴 회원이나 운영진만 삭제할 수 있습니다.")
+    services.delete_comment(comment=comment)
+    messages.success(request, "댓글을 삭제했습니다.")
+    return redirect(f"{comment.post.get_absolute_url()}#comments")
+
+
+# --- Votes -------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+@rate_limited("vote")
+def vote(request, slug, post_id):
+    board, post = get_visible_post(slug, post_id)
+    value = VOTE_VALUES.get(request.POST.get("value", ""))
+    refusal = (
+        "추천 또는 비추천을 골라 주세요." if value is None else permissions.vote_refusal(request.user, post, value)
+    )
+    if refusal:
+        status = 400 if value is None else 403
+        if wants_json(request):
+            return JsonResponse({"error": refusal}, status=status)
+        return render_article(request, board, post, status=status, error=refusal)
+    my_vote = services.cast_vote(user=request.user, post=post, value=value)
+    if wants_json(request):
+        counts = Post.objects.filter(pk=post.pk).values("upvote_count", "downvote_count").get()
+        return JsonResponse(
+            {"upvotes": counts["upvote_count"], "downvotes": counts["downvote_count"], "my_vote": my_vote or 0}
+        )
+    return redirect(f"{post.get_absolute_url()}#vote")
+
+
+def csrf_failure(request, reason=""):
+    return render(
+        request,
+        "403.html",
+        {"exception": "보안 토큰이 없거나 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."},
+        status=403,
+    )

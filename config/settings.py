@@ -163,6 +163,7 @@ STORAGES = {
     },
 }
 
+CSRF_FAILURE_VIEW = "board.views.csrf_failure"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -171,6 +172,45 @@ BOARD_NEW_BADGE_HOURS = env_int("BOARD_NEW_BADGE_HOURS", 24)
 BOARD_SIDEBAR_CACHE_SECONDS = env_int("BOARD_SIDEBAR_CACHE_SECONDS", 60)
 BOARD_POPULAR_DAYS = env_int("BOARD_POPULAR_DAYS", 7)
 BOARD_EXCERPT_LENGTH = env_int("BOARD_EXCERPT_LENGTH", 120)
+BOARD_MAX_TAGS = env_int("BOARD_MAX_TAGS", 10)
+BOARD_MAX_IMAGES = env_int("BOARD_MAX_IMAGES", 10)
+BOARD_IMAGE_MAX_BYTES = env_int("BOARD_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+BOARD_IMAGE_MAX_PIXELS = env_int("BOARD_IMAGE_MAX_PIXELS", 40_000_000)
+BOARD_POST_MAX_LENGTH = env_int("BOARD_POST_MAX_LENGTH", 50_000)
+BOARD_COMMENT_MAX_LENGTH = env_int("BOARD_COMMENT_MAX_LENGTH", 3_000)
+# Per member: (how many, per how many seconds). Counted in the configured cache, so with
+# REDIS_URL set the limits hold across every gunicorn worker and every app server.
+BOARD_RATE_LIMITS = {
+    "post": (env_int("BOARD_POST_RATE", 5), env_int("BOARD_POST_RATE_WINDOW", 600)),
+    "comment": (env_int("BOARD_COMMENT_RATE", 30), env_int("BOARD_COMMENT_RATE_WINDOW", 60)),
+    "vote": (env_int("BOARD_VOTE_RATE", 60), env_int("BOARD_VOTE_RATE_WINDOW", 60)),
+}
+
+# --- Email --------------------------------------------------------------------------------
+# Console by default (the reset link is printed); SMTP from EMAIL_URL
+# (smtp://user:password@host:587?tls=1) or from EMAIL_HOST and friends.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "AI 뉴스 보드 <noreply@localhost>")
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+_email_url = os.environ.get("EMAIL_URL", "")
+if _email_url:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    _parts = urlsplit(_email_url)
+    _query = parse_qs(_parts.query)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _parts.hostname or "localhost"
+    EMAIL_PORT = _parts.port or (465 if _parts.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = unquote(_parts.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_parts.password or "")
+    EMAIL_USE_SSL = _parts.scheme == "smtps"
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and _query.get("tls", ["1"])[0] == "1"
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 
 LOGGING = {
     "version": 1,

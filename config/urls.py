@@ -3,12 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
+
 admin.site.site_header = "AI 뉴스 보드 관리"
 admin.site.site_title = "AI 뉴스 보드 관리"
 admin.site.index_title = "운영"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("u/<str:username>/", accounts_views.profile, name="profile"),
     path("", include("board.urls")),
 ]
 

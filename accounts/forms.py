@@ -1,0 +1,94 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+
+from .models import User
+
+USERNAME_HELP = "영문 소문자, 숫자, 밑줄(_)로 4~20자"
+
+
+class SignupForm(UserCreationForm):
+    username = forms.RegexField(
+        label="아이디",
+        regex=r"^[A-Za-z0-9_]{4,20}$",
+        max_length=20,
+        help_text=USERNAME_HELP,
+        error_messages={"invalid": "아이디는 " + USERNAME_HELP + "로 입력해 주세요."},
+    )
+    nickname = forms.CharField(
+        label="닉네임", min_length=2, max_length=20, help_text="글과 댓글에 표시되는 이름 (2~20자)"
+    )
+    email = forms.EmailField(label="이메일", help_text="비밀번호를 잊었을 때 사용합니다.")
+
+    class Meta:
+        model = User
+        fields = ("username", "nickname", "email")
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("이미 사용 중인 아이디입니다.")
+        return username
+
+    def clean_nickname(self):
+        return clean_unique_nickname(self.cleaned_data["nickname"])
+
+    def clean_email(self):
+        return clean_unique_email(self.cleaned_data["email"])
+
+
+def clean_unique_nickname(nickname, *, exclude=None):
+    nickname = " ".join(nickname.split())
+    if len(nickname) < 2:
+        raise forms.ValidationError("닉네임은 2자 이상이어야 합니다.")
+    taken = User.objects.filter(nickname__iexact=nickname)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise forms.ValidationError("이미 사용 중인 닉네임입니다.")
+    return nickname
+
+
+def clean_unique_email(email, *, exclude=None):
+    email = email.strip()
+    taken = User.objects.filter(email__iexact=email)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise forms.ValidationError("이미 가입된 이메일입니다.")
+    return email
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
+        "inactive": "사용할 수 없는 계정입니다.",
+    }
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("nickname", "email")
+        labels = {"nickname": "닉네임", "email": "이메일"}
+
+    def clean_nickname(self):
+        return clean_unique_nickname(self.cleaned_data["nickname"], exclude=self.instance)
+
+    def clean_email(self):
+        return clean_unique_email(self.cleaned_data["email"], exclude=self.instance)
+
+
+class WithdrawForm(forms.Form):
+    password = forms.CharField(
+        label="비밀번호 확인", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("비밀번호가 올바르지 않습니다.")
+        return password

@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from board.models import Comment, Post
+from board.pagination import Pager, parse_page_number
+
+from .forms import LoginForm, ProfileForm, SignupForm, WithdrawForm
+from .models import User
+
+MY_PAGE_SIZE = 20
+PROFILE_RECENT = 10
+
+
+def safe_next(request, default="/"):
+    """`next` may only point inside this site; anything else goes to `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect(safe_next(request))
+    form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"{user.nickname}님, 가입을 환영합니다.")
+            return redirect(safe_next(request))
+        return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")}, status=400)
+    return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's own rule): a link or an image tag cannot log a member out."""
+
+
+@login_required
+def my_menu(request):
+    tab = request.GET.get("tab", "posts")
+    if tab not in {"posts", "comments", "votes"}:
+        tab = "posts"
+    user = request.user
+    if tab == "posts":
+        items = Post.objects.visible().filter(author=user).select_related("board").for_list()
+        total = user.posts.filter(is_hidden=False, is_deleted=False).count()
+    elif tab == "comments":
+        items = Comment.objects.visible().filter(author=user).select_related("post__board").order_by("-id")
+        total = Comment.objects.visible().filter(author=user).count()
+    else:
+        items = Post.objects.visible().filter(votes__user=user).select_related("board", "author").for_list()
+        total = Post.objects.visible().filter(votes__user=user).count()
+    pager = Pager.for_total(parse_page_number(request.GET.get("page")), total, MY_PAGE_SIZE)
+    return render(
+        request,
+        "accounts/my_menu.html",
+        {
+            "tab": tab,
+            "items": list(items[pager.offset : pager.offset + MY_PAGE_SIZE]),
+            "pager": pager,
+            "profile_form": ProfileForm(instance=user),
+            "password_form": PasswordChangeForm(user),
+            "withdraw_form": WithdrawForm(user),
+        },
+    )
+
+
+def _my_menu_with_errors(request, **forms):
+    context = {
+        "tab": "posts",
+        "items": [],
+        "pager": Pager.for_total(1, 0, MY_PAGE_SIZE),
+        "profile_form": ProfileForm(instance=request.user),
+        "password_form": PasswordChangeForm(request.user),
+        "withdraw_form": WithdrawForm(request.user),
+        "settings_open": True,
+    }
+    context.update(forms)
+    return render(request, "accounts/my_menu.html", context, status=400)
+
+
+@login_required
+@require_POST
+def update_profile(request):
+    form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
+    if not form.is_valid():
+        return _my_menu_with_errors(request, profile_form=form)
+    form.save()
+    messages.success(request, "회원 정보를 바꿨습니다.")
+    return redirect("accounts:me")
+
+
+@login_required
+@require_POST
+def change_password(request):
+    form = PasswordChangeForm(request.user, request.POST)
+    if not form.is_valid():
+        return _my_menu_with_errors(request, password_form=form)
+    user = form.save()
+    update_session_auth_hash(request, user)
+    messages.success(request, "비밀번호를 바꿨습니다.")
+    return redirect("accounts:me")
+
+
+@login_required
+@require_POST
+def withdraw(request):
+    form = WithdrawForm(request.user, request.POST)
+    if not form.is_valid():
+        return _my_menu_with_errors(request, withdraw_form=form)
+    request.user.withdraw()
+    logout(request)
+    messages.success(request, "탈퇴했습니다. 그동안 함께해 주셔서 감사합니다.")
+    return redirect("/")
+
+
+def profile(request, username):
+    member = get_object_or_404(User, username=username, withdrawn_at__isnull=True)
+    posts = Post.objects.visible().filter(author=member).select_related("board").for_list()
+    comments = Comment.objects.visible().filter(author=member, post__is_hidden=False, post__is_deleted=False)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "member": member,
+            "post_total": posts.count(),
+            "comment_total": comments.count(),
+            "posts": list(posts[:PROFILE_RECENT]),
+            "comments": list(comments.select_related("post__board").order_by("-id")[:PROFILE_RECENT]),
+        },
+    )

@@ -1,0 +1,136 @@
+from django import forms
+from django.conf import settings
+from django.core.validators import URLValidator
+
+from . import images
+from .models import Comment, Post
+
+PLACEHOLDER_HELP = "본문에 [이미지1], [이미지2]처럼 쓰면 그 자리에 들어가고, 없으면 본문 뒤에 붙습니다."
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files in one input; each is checked and re-encoded by images.prepare_upload."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleImageField, self).clean(f, initial) for f in files if f]
+
+
+class PostForm(forms.ModelForm):
+    tags_text = forms.CharField(
+        label="태그",
+        required=False,
+        max_length=400,
+        help_text=f"쉼표로 구분해 최대 {settings.BOARD_MAX_TAGS}개",
+    )
+    source_url = forms.URLField(
+        label="원문 URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="http:// 또는 https:// 주소",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": "원문 URL은 http:// 또는 https:// 주소만 쓸 수 있습니다."},
+    )
+    images = MultipleImageField(
+        label="이미지",
+        help_text=f"JPEG, PNG, GIF, WebP · 최대 {settings.BOARD_MAX_IMAGES}장, 장당 10MB. " + PLACEHOLDER_HELP,
+    )
+
+    class Meta:
+        model = Post
+        fields = ("title", "body", "source_url")
+        labels = {"title": "제목", "body": "본문"}
+        help_texts = {"body": "마크다운으로 씁니다."}
+        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+        error_messages = {
+            "title": {"required": "제목을 입력해 주세요.", "max_length": "제목은 200자 이하로 입력해 주세요."},
+            "body": {"required": "본문을 입력해 주세요."},
+        }
+
+    def __init__(self, *args, existing_images=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing_images = existing_images
+        self.fields["body"].widget.attrs["maxlength"] = settings.BOARD_POST_MAX_LENGTH
+        if self.instance.pk:
+            self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError("제목을 입력해 주세요.")
+        return title
+
+    def clean_body(self):
+        return clean_text(self.cleaned_data["body"], settings.BOARD_POST_MAX_LENGTH, "본문")
+
+    def clean_tags_text(self):
+        return parse_tags(self.cleaned_data["tags_text"])
+
+    def clean_images(self):
+        uploads = self.cleaned_data["images"]
+        if self.existing_images + len(uploads) > settings.BOARD_MAX_IMAGES:
+            raise forms.ValidationError(f"이미지는 글 하나에 {settings.BOARD_MAX_IMAGES}장까지 올릴 수 있습니다.")
+        prepared, errors = [], []
+        for upload in uploads:
+            try:
+                prepared.append(images.prepare_upload(upload))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return prepared
+
+
+def clean_text(text, max_length, what):
+    text = text.replace("\x00", "")
+    if not text.strip():
+        raise forms.ValidationError(f"{what} 내용을 입력해 주세요.")
+    if len(text) > max_length:
+        raise forms.ValidationError(f"{what}은(는) {max_length:,}자 이하로 입력해 주세요. (지금 {len(text):,}자)")
+    return text
+
+
+def parse_tags(text):
+    """ "LLM, 강화학습, llm" → ["LLM", "강화학습"]: trimmed, case-insensitively unique."""
+    tags, seen = [], set()
+    for raw in (text or "").split(","):
+        tag = " ".join(raw.split())
+        if not tag or tag.casefold() in seen:
+            continue
+        if len(tag) > 30:
+            raise forms.ValidationError(f"태그는 30자 이하로 입력해 주세요: {tag[:30]}…")
+        if any(ch in tag for ch in '<>"#'):
+            raise forms.ValidationError(f'태그에는 < > " # 기호를 쓸 수 없습니다: {tag}')
+        seen.add(tag.casefold())
+        tags.append(tag)
+    if len(tags) > settings.BOARD_MAX_TAGS:
+        raise forms.ValidationError(f"태그는 {settings.BOARD_MAX_TAGS}개까지 달 수 있습니다.")
+    return tags
+
+
+class CommentForm(forms.ModelForm):
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = ("body",)
+        labels = {"body": "댓글"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 3, "placeholder": "댓글을 입력하세요."})}
+        error_messages = {"body": {"required": "댓글 내용을 입력해 주세요."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs["maxlength"] = settings.BOARD_COMMENT_MAX_LENGTH
+
+    def clean_body(self):
+        return clean_text(self.cleaned_data["body"], settings.BOARD_COMMENT_MAX_LENGTH, "댓글")

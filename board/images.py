@@ -1,0 +1,117 @@
+"""Uploaded pictures: checked by opening them with Pillow, then re-encoded.
+
+The name and the browser's content type are never trusted. Every accepted file is decoded
+and saved again, which drops EXIF (GPS positions) and anything appended to the image, so
+what is served is always a plain picture in one of four formats.
+"""
+
+import io
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+DISPLAY_MAX_WIDTH = 1600
+THUMBNAIL_SIZE = (240, 160)
+
+
+@dataclass
+class PreparedImage:
+    original_name: str
+    display: ContentFile
+    thumbnail: ContentFile
+
+
+def _refuse(name, reason):
+    raise ValidationError(f"{name}: {reason}", code="invalid_image")
+
+
+def prepare_upload(upload):
+    """Check one uploaded file and return its display copy and thumbnail, or raise a
+    ValidationError whose message names the file."""
+    name = os.path.basename(upload.name or "이미지")[:255]
+    if upload.size > settings.BOARD_IMAGE_MAX_BYTES:
+        _refuse(name, f"{settings.BOARD_IMAGE_MAX_BYTES // (1024 * 1024)}MB를 넘는 이미지는 올릴 수 없습니다.")
+    data = upload.read()
+    not_an_image = "이미지 파일이 아닙니다. JPEG, PNG, GIF, WebP만 올릴 수 있습니다."
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in ALLOWED_FORMATS:
+                _refuse(name, not_an_image)
+            width, height = probe.size
+            # Refused before decoding, so a decompression bomb never reaches memory.
+            if width * height > settings.BOARD_IMAGE_MAX_PIXELS:
+                _refuse(name, f"이미지가 너무 큽니다 ({width}×{height}). 4천만 화소 이하만 올릴 수 있습니다.")
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        _refuse(name, "이미지가 너무 큽니다. 4천만 화소 이하만 올릴 수 있습니다.")
+    except (UnidentifiedImageError, SyntaxError):
+        _refuse(name, not_an_image)
+    except (OSError, ValueError, EOFError):
+        _refuse(name, "이미지 파일이 손상되었거나 일부가 잘렸습니다.")
+    with image:
+        extension = ALLOWED_FORMATS[image.format]
+        stem = os.path.splitext(name)[0][:80] or "image"
+        display = _encode_display(image)
+        thumbnail = _encode_thumbnail(image)
+    return PreparedImage(
+        original_name=name,
+        display=ContentFile(display, name=f"{stem}.{extension}"),
+        thumbnail=ContentFile(thumbnail, name=f"{stem}.jpg"),
+    )
+
+
+def _fit_width(frame):
+    frame = ImageOps.exif_transpose(frame)
+    if frame.width > DISPLAY_MAX_WIDTH:
+        height = max(1, round(frame.height * DISPLAY_MAX_WIDTH / frame.width))
+        frame = frame.resize((DISPLAY_MAX_WIDTH, height), Image.Resampling.LANCZOS)
+    return frame
+
+
+def _encode_display(image):
+    fmt = image.format
+    out = io.BytesIO()
+    if getattr(image, "is_animated", False) and fmt in {"GIF", "WEBP"}:
+        frames = [_fit_width(frame.convert("RGBA")) for frame in ImageSequence.Iterator(image)]
+        frames[0].save(
+            out,
+            fmt,
+            save_all=True,
+            append_images=frames[1:],
+            loop=image.info.get("loop", 0),
+            duration=image.info.get("duration", 100),
+            disposal=2,
+        )
+        return out.getvalue()
+    frame = _fit_width(image)
+    if fmt == "JPEG":
+        frame.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    elif fmt == "PNG":
+        frame.save(out, "PNG", optimize=True)
+    elif fmt == "GIF":
+        frame.save(out, "GIF")
+    else:
+        frame.save(out, "WEBP", quality=85)
+    return out.getvalue()
+
+
+def _encode_thumbnail(image):
+    frame = ImageOps.exif_transpose(image.copy() if not getattr(image, "is_animated", False) else image.convert("RGBA"))
+    if frame.mode in {"RGBA", "LA", "P"}:
+        frame = frame.convert("RGBA")
+        background = Image.new("RGB", frame.size, (255, 255, 255))
+        background.paste(frame, mask=frame.split()[-1])
+        frame = background
+    thumb = ImageOps.fit(frame.convert("RGB"), THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    thumb.save(out, "JPEG", quality=80, optimize=True)
+    return out.getvalue()

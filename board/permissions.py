@@ -1,0 +1,40 @@
+"""Who may do what, as named predicates; views raise PermissionDenied when one says no."""
+
+
+def is_member(user):
+    return user.is_authenticated and user.is_active
+
+
+def can_write_post(user, board):
+    return is_member(user)
+
+
+def can_edit_post(user, post):
+    return is_member(user) and (post.author_id == user.pk or user.is_staff)
+
+
+def can_delete_post(user, post):
+    return can_edit_post(user, post)
+
+
+def can_comment(user, post):
+    return is_member(user)
+
+
+def can_edit_comment(user, comment):
+    return is_member(user) and not comment.is_deleted and (comment.author_id == user.pk or user.is_staff)
+
+
+def can_delete_comment(user, comment):
+    return can_edit_comment(user, comment)
+
+
+def vote_refusal(user, post, value):
+    """Why this member may not cast this vote (a Korean sentence), or None if they may."""
+    if not is_member(user):
+        return "로그인한 회원만 추천할 수 있습니다."
+    if post.author_id == user.pk:
+        return "자신의 글은 추천하거나 비추천할 수 없습니다."
+    if value == -1 and not post.board.use_downvote:
+        return "이 게시판은 비추천을 사용하지 않습니다."
+    return None

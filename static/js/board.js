@@ -1,0 +1,55 @@
+// Progressive enhancement: 추천/비추천 without a page reload. Without JavaScript the
+// forms post and the server redirects back, so every action still works.
+(function () {
+  "use strict";
+
+  function update(box, data) {
+    box.querySelectorAll("[data-count]").forEach(function (el) {
+      var value = el.dataset.count === "up" ? data.upvotes : data.downvotes;
+      el.textContent = Number(value).toLocaleString("ko-KR");
+    });
+    box.querySelectorAll(".vote-button").forEach(function (button) {
+      var isUp = button.classList.contains("vote-up");
+      button.setAttribute("aria-pressed", String((isUp && data.my_vote === 1) || (!isUp && data.my_vote === -1)));
+    });
+  }
+
+  function announce(text) {
+    var status = document.querySelector(".vote-status");
+    if (status) {
+      status.textContent = text;
+      status.classList.toggle("visually-hidden", !text);
+    }
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("vote-form") || !window.fetch) {
+      return;
+    }
+    event.preventDefault();
+    var box = form.closest(".vote-box");
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          return { ok: response.ok, data: data };
+        });
+      })
+      .then(function (result) {
+        if (result.ok) {
+          update(box, result.data);
+          announce("");
+        } else {
+          announce(result.data.error || "요청을 처리하지 못했습니다.");
+        }
+      })
+      .catch(function () {
+        form.submit();
+      });
+  });
+})();
