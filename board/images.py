@@ -35,7 +35,7 @@ def prepare_upload(upload):
     ValidationError whose message names the file."""
     name = os.path.basename(upload.name or "이미지")[:255]
     if upload.size > settings.BOARD_IMAGE_MAX_BYTES:
-        _refuse(name, f"{settings.BOARD_IMAGE_MAX_BYTES // (1024 * 1024)}MB를 넘는 이미지는 올릴 수 없습니다.")
+        _refuse(name, f"{_size_label(settings.BOARD_IMAGE_MAX_BYTES)}를 넘는 이미지는 올릴 수 없습니다.")
     data = upload.read()
     not_an_image = "이미지 파일이 아닙니다. JPEG, PNG, GIF, WebP만 올릴 수 있습니다."
     try:
@@ -67,6 +67,10 @@ def prepare_upload(upload):
         display=ContentFile(display, name=f"{stem}.{extension}"),
         thumbnail=ContentFile(thumbnail, name=f"{stem}.jpg"),
     )
+
+
+def _size_label(size):
+    return f"{size // (1024 * 1024)}MB" if size >= 1024 * 1024 else f"{size // 1024}KB"
 
 
 def _fit_width(frame):

@@ -18,6 +18,11 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # The menu and sidebar are cached; each test starts from an empty cache.
     cache.clear()
@@ -104,3 +109,16 @@ def assert_in_order(text, items):
         found = text.find(item, position)
         assert found != -1, f"{item!r} not found after position {position} in: {text[position : position + 300]!r}"
         position = found + len(item)
+
+
+def image_file(name="사진.png", size=(320, 200), fmt="PNG", colour=(30, 90, 200), **save_args):
+    """An in-memory upload of a real picture drawn with Pillow."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, fmt, **save_args)
+    content_type = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}[fmt]
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
