@@ -61,13 +61,15 @@ def my_menu(request):
         tab = "posts"
     user = request.user
     if tab == "posts":
-        items = Post.objects.visible().filter(author=user).select_related("board").for_list()
+        items = Post.objects.visible().filter(author=user).select_related("board").for_list().newest_first()
         total = user.posts.filter(is_hidden=False, is_deleted=False).count()
     elif tab == "comments":
         items = Comment.objects.visible().filter(author=user).select_related("post__board").order_by("-id")
         total = Comment.objects.visible().filter(author=user).count()
     else:
-        items = Post.objects.visible().filter(votes__user=user).select_related("board", "author").for_list()
+        items = (
+            Post.objects.visible().filter(votes__user=user).select_related("board", "author").for_list().newest_first()
+        )
         total = Post.objects.visible().filter(votes__user=user).count()
     pager = Pager.for_total(parse_page_number(request.GET.get("page")), total, MY_PAGE_SIZE)
     return render(
@@ -135,7 +137,7 @@ def withdraw(request):
 
 def profile(request, username):
     member = get_object_or_404(User, username=username, withdrawn_at__isnull=True)
-    posts = Post.objects.visible().filter(author=member).select_related("board").for_list()
+    posts = Post.objects.visible().filter(author=member).select_related("board").for_list().newest_first()
     comments = Comment.objects.visible().filter(author=member, post__is_hidden=False, post__is_deleted=False)
     return render(
         request,

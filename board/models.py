@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -60,14 +60,45 @@ class PostQuerySet(models.QuerySet):
         return self.filter(Q(created_at__gt=post.created_at) | Q(created_at=post.created_at, id__gt=post.pk))
 
     def for_list(self):
-        """What a list row shows: no body, the author's name."""
-        return self.select_related("author").defer("body", "body_html").newest_first()
+        """What a list row shows: no body, the author's name. The order is the caller's."""
+        return self.select_related("author").defer("body", "body_html")
 
     def for_detail(self):
         return self.select_related("board", "author").prefetch_related("tags")
 
     def popular_since(self, since):
-        return self.visible().filter(created_at__gte=since).order_by("-view_count", "-id")
+        """인기: recent posts ranked by a score of votes, comments and views."""
+        score = F("upvote_count") * 3 - F("downvote_count") + F("comment_count") * 2 + F("view_count") / 20
+        return (
+            self.visible().filter(created_at__gte=since).annotate(score=score).order_by("-score", "-created_at", "-id")
+        )
+
+    def sorted_by(self, sort):
+        """The list orders readers can pick: 최신순, 조회순, 추천순, 댓글순."""
+        first = {"views": "-view_count", "votes": "-upvote_count", "comments": "-comment_count"}.get(sort)
+        return self.order_by(first, "-created_at", "-id") if first else self.newest_first()
+
+    def matching(self, query, field):
+        """Posts whose `field` contains every term of the query (see search.py)."""
+        from . import search
+
+        if field == "author":
+            matched = self
+            for term in query.terms:
+                matched = matched.filter(author__nickname__icontains=term)
+            return matched
+        return self.filter(id__in=search.matching_post_ids(query, field))
+
+    def by_relevance(self, query):
+        """정확도순: posts matching in the title above those matching only in the body."""
+        from . import search
+
+        title_hit = models.Case(
+            models.When(id__in=search.matching_post_ids(query, "title"), then=1),
+            default=0,
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(title_hit=title_hit).order_by("-title_hit", "-created_at", "-id")
 
 
 class Post(models.Model):
@@ -117,6 +148,14 @@ class Post(models.Model):
                 condition=Q(is_hidden=False, is_deleted=False),
             ),
             models.Index(fields=["-created_at", "-id"], name="post_created_idx"),
+            *[
+                models.Index(
+                    fields=["board", f"-{counter}", "-created_at"],
+                    name=f"post_board_{counter[:-6]}_idx",
+                    condition=Q(is_hidden=False, is_deleted=False),
+                )
+                for counter in ("view_count", "upvote_count", "comment_count")
+            ],
         ]
 
     def __str__(self):
@@ -253,3 +292,55 @@ class PostImage(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class PostSearch(models.Model):
+    """The search index row of a visible post: its title and text as character bigrams
+    (see search.py). SQLite indexes these columns with FTS5, PostgreSQL with GIN."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, primary_key=True, related_name="search_entry")
+    title_grams = models.TextField()
+    body_grams = models.TextField()
+
+    class Meta:
+        verbose_name = "검색 색인"
+        verbose_name_plural = "검색 색인"
+
+    def __str__(self):
+        return str(self.post_id)
+
+
+class CommentSearch(models.Model):
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, primary_key=True, related_name="search_entry")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    grams = models.TextField()
+
+    class Meta:
+        verbose_name = "댓글 검색 색인"
+        verbose_name_plural = "댓글 검색 색인"
+
+    def __str__(self):
+        return str(self.comment_id)
+
+
+class SearchTermQuerySet(models.QuerySet):
+    def popular_since(self, day):
+        return self.filter(day__gte=day).values("term").annotate(total=models.Sum("count")).order_by("-total", "term")
+
+
+class SearchTerm(models.Model):
+    """인기검색어: how often a normalised query was searched each day. No reader data."""
+
+    day = models.DateField("날짜")
+    term = models.CharField("검색어", max_length=100)
+    count = models.PositiveIntegerField("횟수", default=0)
+
+    objects = SearchTermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "검색어 통계"
+        verbose_name_plural = "검색어 통계"
+        constraints = [models.UniqueConstraint(fields=["day", "term"], name="search_term_per_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.term}"

@@ -6,7 +6,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import markup
+from . import markup, search
 from .models import Board, Comment, Post, PostImage, PostVote
 
 
@@ -27,6 +27,7 @@ def create_post(*, board, author, title, body, tags=(), source_url="", images=()
         if tags:
             post.tags.add(*tags)
         Board.objects.filter(pk=board.pk).update(post_count=F("post_count") + 1)
+        search.index_posts([post])
     return post
 
 
@@ -39,6 +40,7 @@ def edit_post(*, post, title, body, tags, source_url, images=()):
         if images:
             _attach_images(post, images)
         post.tags.set(tags, clear=False)
+        search.index_posts([post])
     return post
 
 
@@ -48,7 +50,8 @@ def delete_post(*, post):
         changed = Post.objects.filter(pk=post.pk, is_deleted=False).update(is_deleted=True)
         if changed and not post.is_hidden:
             Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") - 1)
-    post.is_deleted = True
+        post.is_deleted = True
+        search.index_posts([post])
     return bool(changed)
 
 
@@ -73,7 +76,8 @@ def hide_post(*, post):
         changed = Post.objects.filter(pk=post.pk, is_hidden=False).update(is_hidden=True)
         if changed and not post.is_deleted:
             Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") - 1)
-    post.is_hidden = True
+        post.is_hidden = True
+        search.index_posts([post])
     return bool(changed)
 
 
@@ -85,13 +89,16 @@ def add_comment(*, post, author, body, parent=None, created_at=None):
         comment = Comment(post=post, author=author, body=body, parent=parent, created_at=created_at or timezone.now())
         comment.save()
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        search.index_comments([comment])
     return comment
 
 
 def edit_comment(*, comment, body):
-    comment.body = body
-    comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "body_html", "edited_at"])
+    with transaction.atomic():
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        search.index_comments([comment])
     return comment
 
 
@@ -101,7 +108,8 @@ def delete_comment(*, comment):
         changed = Comment.objects.filter(pk=comment.pk, is_deleted=False).update(is_deleted=True)
         if changed and not comment.is_hidden:
             Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
-    comment.is_deleted = True
+        comment.is_deleted = True
+        search.index_comments([comment])
     return bool(changed)
 
 
@@ -162,3 +170,18 @@ def recount_counters(*, posts=None):
             downvote_count=_count_of(PostVote.objects.filter(value=PostVote.DOWN), "post"),
         )
         Board.objects.update(post_count=_count_of(Post.objects.visible(), "board"))
+
+
+def record_search(query):
+    """Count a search for 인기검색어: the normalised words only, nothing about the reader."""
+    from .models import SearchTerm
+
+    term = " ".join(query.terms)[:100]
+    today = timezone.localdate()
+    if SearchTerm.objects.filter(day=today, term=term).update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            SearchTerm.objects.create(day=today, term=term, count=1)
+    except IntegrityError:  # another request created today's row first
+        SearchTerm.objects.filter(day=today, term=term).update(count=F("count") + 1)

@@ -12,13 +12,15 @@ from taggit.models import Tag
 
 from accounts.models import display_name_of
 
-from .models import Board, Comment, Post
+from .models import Board, Comment, Post, SearchTerm
 
 MENU_CACHE_KEY = "board:menu"
 SIDEBAR_CACHE_KEY = "board:sidebar"
 POPULAR_POSTS = 10
 RECENT_COMMENTS = 5
 POPULAR_TAGS = 20
+POPULAR_TERMS = 10
+POPULAR_TERM_DAYS = 3
 
 
 def board_menu():
@@ -64,7 +66,9 @@ def build_sidebar():
         .filter(num_posts__gt=0)
         .order_by("-num_posts", "name")[:POPULAR_TAGS]
     )
+    terms = SearchTerm.objects.popular_since(timezone.localdate() - timedelta(days=POPULAR_TERM_DAYS - 1))
     return {
+        "popular_terms": [row["term"] for row in terms[:POPULAR_TERMS]],
         "popular_posts": [
             {"url": p.get_absolute_url(), "title": p.title, "views": p.view_count, "comments": p.comment_count}
             for p in popular

@@ -6,6 +6,9 @@ app_name = "board"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.site_search, name="search"),
+    path("new/", views.new_activity, name="new"),
+    path("tags/<str:slug>/", views.tag_posts, name="tag"),
     path("b/<slug:slug>/", views.post_list, name="post_list"),
     path("b/<slug:slug>/write/", views.post_write, name="post_write"),
     path("b/<slug:slug>/<int:post_id>/", views.post_detail, name="post_detail"),

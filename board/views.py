@@ -1,14 +1,20 @@
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
+from django.db.models import Value, prefetch_related_objects
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import int_to_base36 as base36
 from django.views.decorators.http import require_POST
+from taggit.models import Tag
 
-from . import markup, permissions, services
+from . import markup, permissions, search, services
 from .forms import CommentForm, PostForm
 from .models import Board, Comment, Post, PostVote
 from .pagination import Pager, parse_page_number
@@ -24,17 +30,80 @@ VOTE_VALUES = {"up": PostVote.UP, "down": PostVote.DOWN}
 def home(request):
     boards = list(Board.objects.for_menu())
     sections = [
-        (board, list(Post.objects.visible().in_board(board).for_list()[:HOME_POSTS_PER_BOARD])) for board in boards
+        (board, list(Post.objects.visible().in_board(board).for_list().newest_first()[:HOME_POSTS_PER_BOARD]))
+        for board in boards
     ]
     return render(request, "board/home.html", {"sections": sections})
 
 
+SORTS = {"new": "최신순", "views": "조회순", "votes": "추천순", "comments": "댓글순", "popular": "인기"}
+SEARCH_SORTS = {"new": "최신순", "relevance": "정확도순"}
+PERIODS = {"today": ("오늘", 1), "week": ("이번 주", 7), "month": ("이번 달", 30)}
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """What a reader chose for a list: a search, a field, an order, a period."""
+
+    query: search.Query
+    field: str
+    sort: str
+    period: str
+
+    @classmethod
+    def from_request(cls, request):
+        query = search.parse_query(request.GET.get("q"))
+        field = request.GET.get("field", search.DEFAULT_FIELD)
+        if field not in search.FIELDS:
+            field = search.DEFAULT_FIELD
+        sorts = SEARCH_SORTS if query else SORTS
+        sort = request.GET.get("sort", "new")
+        period = request.GET.get("period", "week")
+        return cls(
+            query=query,
+            field=field,
+            sort=sort if sort in sorts else "new",
+            period=period if period in PERIODS else "week",
+        )
+
+    @property
+    def searching(self):
+        return bool(self.query)
+
+    def article_query(self):
+        """The part of a list's URL an article link keeps, so 이전글/다음글 follow the search."""
+        if not self.searching:
+            return ""
+        return "?" + urlencode({"q": self.query.text, "field": self.field})
+
+    def apply(self, posts, board):
+        """The ordered posts and their total for this list (a capped count when searching)."""
+        if self.searching:
+            posts = posts.matching(self.query, self.field)
+            ordered = posts.by_relevance(self.query) if self.sort == "relevance" else posts.newest_first()
+            return ordered, search.capped_count(posts)
+        if self.sort == "popular":
+            since = timezone.now() - timedelta(days=PERIODS[self.period][1])
+            popular = posts.popular_since(since)
+            return popular, popular.count()
+        return posts.sorted_by(self.sort), board.post_count
+
+
 def post_list(request, slug):
     board = get_object_or_404(Board, slug=slug)
-    pager = Pager.for_total(parse_page_number(request.GET.get("page")), board.post_count, board.page_size)
-    posts = list(Post.objects.visible().in_board(board).for_list()[pager.offset : pager.offset + pager.per_page])
-    notices = list(Post.objects.visible().in_board(board).notices().for_list()) if pager.number == 1 else []
+    options = ListOptions.from_request(request)
+    ordered, total = options.apply(Post.objects.visible().in_board(board), board)
+    total_capped = options.searching and total > search.COUNT_CAP
+    requested_page = parse_page_number(request.GET.get("page"))
+    pager = Pager.for_total(requested_page, min(total, search.COUNT_CAP) if total_capped else total, board.page_size)
+    posts = list(ordered.for_list()[pager.offset : pager.offset + pager.per_page])
+    show_notices = pager.number == 1 and not options.searching and options.sort == "new"
+    notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first()) if show_notices else []
     prefetch_related_objects(notices + posts, "tags")
+    if options.searching:
+        mark_matches(posts, options.query)
+        if requested_page == 1:
+            services.record_search(options.query)
     return render(
         request,
         "board/post_list.html",
@@ -44,9 +113,21 @@ def post_list(request, slug):
             "posts": posts,
             "notices": notices,
             "show_tags": True,
+            "options": options,
+            "sorts": SEARCH_SORTS if options.searching else SORTS,
+            "periods": PERIODS,
+            "fields": search.FIELDS,
+            "link_query": options.article_query(),
+            "total_capped": total_capped,
             "can_write": permissions.can_write_post(request.user, board),
         },
     )
+
+
+def mark_matches(posts, query):
+    for post in posts:
+        post.title_html = search.highlight(post.title, query)
+        post.snippet_html = search.snippet(post.excerpt, query)
 
 
 def get_visible_post(slug, post_id):
@@ -70,12 +151,17 @@ def post_detail(request, slug, post_id):
 def render_article(request, board, post, *, status=200, comment_form=None, error=None):
     """The article page; also the page a refused comment or vote is shown on, with its message."""
     user = request.user
+    options = ListOptions.from_request(request)
     comments = thread_comments(Comment.objects.for_post(post), show_hidden=user.is_staff)
     in_board = Post.objects.visible().in_board(board)
-    pager = Pager.containing(in_board.newer_than(post).count(), board.post_count, board.page_size)
+    total = board.post_count
+    if options.searching:
+        in_board = in_board.matching(options.query, options.field)
+        total = min(search.capped_count(in_board), search.COUNT_CAP)
+    pager = Pager.containing(in_board.newer_than(post).count(), total, board.page_size)
     # One row either side of the page, so 이전글/다음글 come from the same query.
     start = max(pager.offset - 1, 0)
-    window = list(in_board.for_list()[start : pager.offset + pager.per_page + 1])
+    window = list(in_board.for_list().newest_first()[start : pager.offset + pager.per_page + 1])
     newer, older = neighbours(window, post)
     page_posts = window[pager.offset - start : pager.offset - start + pager.per_page]
     for row in page_posts:
@@ -103,6 +189,8 @@ def render_article(request, board, post, *, status=200, comment_form=None, error
             "newer_post": newer,
             "older_post": older,
             "list_base": board.get_absolute_url(),
+            "link_query": options.article_query(),
+            "options": options,
         },
         status=status,
     )
@@ -325,4 +413,81 @@ def csrf_failure(request, reason=""):
         "403.html",
         {"exception": "보안 토큰이 없거나 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."},
         status=403,
+    )
+
+
+# --- Finding -----------------------------------------------------------------------------
+
+SITE_PAGE_SIZE = 20
+
+
+def site_search(request):
+    """전체 검색: every board the reader may read, a capped count per board, one result list."""
+    options = ListOptions.from_request(request)
+    boards = list(Board.objects.for_menu())
+    context = {"options": options, "fields": search.FIELDS, "sorts": SEARCH_SORTS, "boards": boards}
+    if not options.searching:
+        return render(request, "board/search.html", context, status=400 if options.query.error else 200)
+    matches = Post.objects.visible().matching(options.query, options.field)
+    counts = {board.slug: search.capped_count(matches.in_board(board)) for board in boards}
+    selected = next((b for b in boards if b.slug == request.GET.get("board")), None)
+    if selected:
+        matches = matches.in_board(selected)
+    total = counts[selected.slug] if selected else min(sum(counts.values()), search.COUNT_CAP + 1)
+    pager = Pager.for_total(parse_page_number(request.GET.get("page")), min(total, search.COUNT_CAP), SITE_PAGE_SIZE)
+    ordered = matches.by_relevance(options.query) if options.sort == "relevance" else matches.newest_first()
+    posts = list(ordered.for_list().select_related("board")[pager.offset : pager.offset + SITE_PAGE_SIZE])
+    mark_matches(posts, options.query)
+    if parse_page_number(request.GET.get("page")) == 1:
+        services.record_search(options.query)
+    context.update(
+        {
+            "counts": [(board, counts[board.slug]) for board in boards],
+            "selected": selected,
+            "total": total,
+            "cap": search.COUNT_CAP,
+            "pager": pager,
+            "posts": posts,
+            "link_query": options.article_query(),
+        }
+    )
+    return render(request, "board/search.html", context)
+
+
+def tag_posts(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    tagged = Post.objects.visible().filter(tags__slug=tag.slug)
+    pager = Pager.for_total(parse_page_number(request.GET.get("page")), tagged.count(), SITE_PAGE_SIZE)
+    posts = list(tagged.for_list().newest_first().select_related("board")[pager.offset : pager.offset + SITE_PAGE_SIZE])
+    prefetch_related_objects(posts, "tags")
+    return render(request, "board/tag_posts.html", {"tag": tag, "pager": pager, "posts": posts})
+
+
+NEW_KINDS = {"all": "전체", "posts": "원글만", "comments": "댓글만"}
+
+
+def new_activity(request):
+    """새글/새댓글: the newest posts and comments of every readable board in one stream."""
+    kind = request.GET.get("kind", "all")
+    kind = kind if kind in NEW_KINDS else "all"
+    posts = Post.objects.visible()
+    comments = Comment.objects.visible().filter(post__is_hidden=False, post__is_deleted=False)
+    streams = []
+    if kind in ("all", "posts"):
+        streams.append(posts.annotate(kind=Value("post")).values_list("created_at", "id", "kind"))
+    if kind in ("all", "comments"):
+        streams.append(comments.annotate(kind=Value("comment")).values_list("created_at", "id", "kind"))
+    total = (posts.count() if kind != "comments" else 0) + (comments.count() if kind != "posts" else 0)
+    pager = Pager.for_total(parse_page_number(request.GET.get("page")), total, SITE_PAGE_SIZE)
+    stream = streams[0].union(*streams[1:], all=True) if len(streams) > 1 else streams[0]
+    page = list(stream.order_by("-created_at", "-id")[pager.offset : pager.offset + SITE_PAGE_SIZE])
+    post_ids = [pk for _, pk, k in page if k == "post"]
+    comment_ids = [pk for _, pk, k in page if k == "comment"]
+    found_posts = Post.objects.select_related("board", "author").defer("body", "body_html").in_bulk(post_ids)
+    found_comments = Comment.objects.select_related("post__board", "author").in_bulk(comment_ids)
+    items = [found_posts.get(pk) if k == "post" else found_comments.get(pk) for _, pk, k in page]
+    return render(
+        request,
+        "board/new_activity.html",
+        {"items": [i for i in items if i is not None], "kind": kind, "kinds": NEW_KINDS, "pager": pager},
     )

@@ -31,11 +31,12 @@ def author_name(user):
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number, base=""):
-    """A pager link: the list at `base`, or else the current URL with only ?page= changed
-    (so a search or sort stays in the pager)."""
+def page_url(context, number, base="", extra=""):
+    """A pager link: the list at `base` (keeping the `extra` query, e.g. a search), or else
+    the current URL with only ?page= changed (so a search or sort stays in the pager)."""
     if base:
-        return f"{base}?page={number}"
+        extra = extra.lstrip("?")
+        return f"{base}?{extra}&page={number}" if extra else f"{base}?page={number}"
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()

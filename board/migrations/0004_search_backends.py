@@ -1,0 +1,80 @@
+"""The database side of search.py: FTS5 tables kept in sync by triggers on SQLite, GIN
+indexes over to_tsvector('simple', …) on PostgreSQL."""
+
+from django.db import migrations
+
+SQLITE = [
+    """CREATE VIRTUAL TABLE board_post_fts USING fts5(
+        title_grams, body_grams,
+        content='board_postsearch', content_rowid='post_id',
+        tokenize='unicode61 remove_diacritics 0')""",
+    """CREATE TRIGGER board_postsearch_ai AFTER INSERT ON board_postsearch BEGIN
+        INSERT INTO board_post_fts(rowid, title_grams, body_grams)
+        VALUES (new.post_id, new.title_grams, new.body_grams);
+    END""",
+    """CREATE TRIGGER board_postsearch_ad AFTER DELETE ON board_postsearch BEGIN
+        INSERT INTO board_post_fts(board_post_fts, rowid, title_grams, body_grams)
+        VALUES ('delete', old.post_id, old.title_grams, old.body_grams);
+    END""",
+    """CREATE TRIGGER board_postsearch_au AFTER UPDATE ON board_postsearch BEGIN
+        INSERT INTO board_post_fts(board_post_fts, rowid, title_grams, body_grams)
+        VALUES ('delete', old.post_id, old.title_grams, old.body_grams);
+        INSERT INTO board_post_fts(rowid, title_grams, body_grams)
+        VALUES (new.post_id, new.title_grams, new.body_grams);
+    END""",
+    """CREATE VIRTUAL TABLE board_comment_fts USING fts5(
+        grams, content='board_commentsearch', content_rowid='comment_id',
+        tokenize='unicode61 remove_diacritics 0')""",
+    """CREATE TRIGGER board_commentsearch_ai AFTER INSERT ON board_commentsearch BEGIN
+        INSERT INTO board_comment_fts(rowid, grams) VALUES (new.comment_id, new.grams);
+    END""",
+    """CREATE TRIGGER board_commentsearch_ad AFTER DELETE ON board_commentsearch BEGIN
+        INSERT INTO board_comment_fts(board_comment_fts, rowid, grams) VALUES ('delete', old.comment_id, old.grams);
+    END""",
+    """CREATE TRIGGER board_commentsearch_au AFTER UPDATE ON board_commentsearch BEGIN
+        INSERT INTO board_comment_fts(board_comment_fts, rowid, grams) VALUES ('delete', old.comment_id, old.grams);
+        INSERT INTO board_comment_fts(rowid, grams) VALUES (new.comment_id, new.grams);
+    END""",
+]
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS board_postsearch_ai",
+    "DROP TRIGGER IF EXISTS board_postsearch_ad",
+    "DROP TRIGGER IF EXISTS board_postsearch_au",
+    "DROP TABLE IF EXISTS board_post_fts",
+    "DROP TRIGGER IF EXISTS board_commentsearch_ai",
+    "DROP TRIGGER IF EXISTS board_commentsearch_ad",
+    "DROP TRIGGER IF EXISTS board_commentsearch_au",
+    "DROP TABLE IF EXISTS board_comment_fts",
+]
+POSTGRES = [
+    "CREATE INDEX board_postsearch_title_gin ON board_postsearch "
+    "USING gin (to_tsvector('simple'::regconfig, title_grams))",
+    "CREATE INDEX board_postsearch_body_gin ON board_postsearch "
+    "USING gin (to_tsvector('simple'::regconfig, body_grams))",
+    "CREATE INDEX board_commentsearch_gin ON board_commentsearch "
+    "USING gin (to_tsvector('simple'::regconfig, grams))",
+]
+POSTGRES_REVERSE = [
+    "DROP INDEX IF EXISTS board_postsearch_title_gin",
+    "DROP INDEX IF EXISTS board_postsearch_body_gin",
+    "DROP INDEX IF EXISTS board_commentsearch_gin",
+]
+
+
+def run(statements_by_vendor):
+    def apply(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return apply
+
+
+class Migration(migrations.Migration):
+    dependencies = [("board", "0003_search_index")]
+
+    operations = [
+        migrations.RunPython(
+            run({"sqlite": SQLITE, "postgresql": POSTGRES}),
+            run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
+        ),
+    ]
