@@ -78,28 +78,6 @@ class PostQuerySet(models.QuerySet):
         first = {"views": "-view_count", "votes": "-upvote_count", "comments": "-comment_count"}.get(sort)
         return self.order_by(first, "-created_at", "-id") if first else self.newest_first()
 
-    def matching(self, query, field):
-        """Posts whose `field` contains every term of the query (see search.py)."""
-        from . import search
-
-        if field == "author":
-            matched = self
-            for term in query.terms:
-                matched = matched.filter(author__nickname__icontains=term)
-            return matched
-        return self.filter(id__in=search.matching_post_ids(query, field))
-
-    def by_relevance(self, query):
-        """정확도순: posts matching in the title above those matching only in the body."""
-        from . import search
-
-        title_hit = models.Case(
-            models.When(id__in=search.matching_post_ids(query, "title"), then=1),
-            default=0,
-            output_field=models.IntegerField(),
-        )
-        return self.annotate(title_hit=title_hit).order_by("-title_hit", "-created_at", "-id")
-
 
 class Post(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="posts", verbose_name="게시판")
@@ -299,6 +277,8 @@ class PostSearch(models.Model):
     (see search.py). SQLite indexes these columns with FTS5, PostgreSQL with GIN."""
 
     post = models.OneToOneField(Post, on_delete=models.CASCADE, primary_key=True, related_name="search_entry")
+    # Copied from the post so one board's search never leaves the index (moves reindex).
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+", db_index=False)
     title_grams = models.TextField()
     body_grams = models.TextField()
 

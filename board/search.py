@@ -10,18 +10,17 @@ appears in it. One-character tokens separate words, so a run never spans two wor
 Backends (docs/search.md has the measurements behind them):
 - SQLite: an FTS5 table over the bigram columns (kept in sync by triggers) answers the
   run as a phrase query, which is exact on its own.
-- PostgreSQL: a GIN index on to_tsvector('simple', bigrams) finds the posts holding all
-  the bigrams; `LIKE '%run%'` on the same column then keeps the exact ones.
+- PostgreSQL: GIN indexes on stored to_tsvector('simple', bigrams) columns find the posts
+  holding all the bigrams; `LIKE '%run%'` on the bigram text then keeps the exact ones.
 """
 
 import html
 import re
 import unicodedata
-from operator import add
 from dataclasses import dataclass
+from operator import add
 
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
 WORD_BREAK = "w"  # one character: never equal to a bigram, so phrases cannot cross it
@@ -93,9 +92,13 @@ def index_posts(posts, *, fresh=False):
     """
     posts = list(posts)
     rows = [
-        (p.pk, bigrams(p.title), bigrams(plain_text(p.body_html))) for p in posts if not (p.is_hidden or p.is_deleted)
+        (p.pk, p.board_id, bigrams(p.title), bigrams(plain_text(p.body_html)))
+        for p in posts
+        if not (p.is_hidden or p.is_deleted)
     ]
-    _replace("board_postsearch", "post_id", ["title_grams", "body_grams"], [p.pk for p in posts], rows, fresh)
+    _replace(
+        "board_postsearch", "post_id", ["board_id", "title_grams", "body_grams"], [p.pk for p in posts], rows, fresh
+    )
 
 
 def index_comments(comments, *, fresh=False):
@@ -110,11 +113,11 @@ def _replace(table, key, columns, keys, rows, fresh):
     with transaction.atomic(), connection.cursor() as cursor:
         if not fresh:
             marks = ", ".join(["%s"] * len(keys))
-            cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", keys)  # noqa: S608
+            cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", keys)
         if rows:
             values = ", ".join(["%s"] * (len(columns) + 1))
             cursor.executemany(
-                f"INSERT INTO {table} ({key}, {', '.join(columns)}) VALUES ({values})",  # noqa: S608
+                f"INSERT INTO {table} ({key}, {', '.join(columns)}) VALUES ({values})",
                 rows,
             )
 
@@ -127,7 +130,7 @@ def rebuild(batch_size=2000, progress=None):
     CommentSearch.objects.all().delete()
     fields = ("id", "body_html", "is_hidden", "is_deleted")
     jobs = [
-        ("글", Post.objects.only("title", *fields), index_posts),
+        ("글", Post.objects.only("title", "board_id", *fields), index_posts),
         ("댓글", Comment.objects.only("post_id", *fields), index_comments),
     ]
     for label, queryset, indexer in jobs:
@@ -156,40 +159,121 @@ def plain_text(body_html):
 
 
 # --- Querying ----------------------------------------------------------------------------
+#
+# Results are newest first by id, which is creation order (posts are inserted as they are
+# written), so both backends can walk their index backwards and stop after one page
+# instead of collecting every match of a common word first.
+
+
+class Results:
+    """The posts matching a query in one field, optionally in one board.
+
+    `page()` fetches one page, `count()` counts up to COUNT_CAP + 1, `newer_than(post)`
+    counts matches listed above a post (for the page an article sits on).
+    """
+
+    def __init__(self, query, field, *, board=None, order="new"):
+        self.query, self.field, self.board, self.order = query, field, board, order
+
+    def page(self, offset, limit):
+        from .models import Post
+
+        if self.field == "author":
+            ids = list(self._author_matches().order_by("-id").values_list("id", flat=True)[offset : offset + limit])
+        else:
+            ids = self._ids(limit=limit, offset=offset)
+        found = Post.objects.visible().for_list().select_related("board").in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+    def count(self):
+        if self.field == "author":
+            return self._author_matches()[: COUNT_CAP + 1].count()
+        sql, params = self._select()
+        return _scalar(f"SELECT COUNT(*) FROM ({sql} LIMIT {COUNT_CAP + 1}) AS capped", params)
+
+    def newer_than(self, post):
+        if self.field == "author":
+            return self._author_matches().filter(id__gt=post.pk).count()
+        sql, params = self._select(above_id=post.pk)
+        return _scalar(f"SELECT COUNT(*) FROM ({sql}) AS newer", params)
+
+    def _author_matches(self):
+        from .models import Post
+
+        matches = Post.objects.visible()
+        if self.board is not None:
+            matches = matches.in_board(self.board)
+        for term in self.query.terms:
+            matches = matches.filter(author__nickname__icontains=term)
+        return matches
+
+    def _ids(self, *, limit, offset):
+        sql, params = self._select(ordered=True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _select(self, *, ordered=False, above_id=None):
+        backend = _sqlite_select if connection.vendor == "sqlite" else _postgres_select
+        return backend(self, ordered=ordered, above_id=above_id)
+
+
+def _scalar(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+POST_COLUMNS = {"title": ["title_grams"], "body": ["body_grams"], "title_body": ["title_grams", "body_grams"]}
 
 
 def _sqlite_match(columns, runs):
-    # Only letters, digits and spaces reach the MATCH string, so nothing can be FTS syntax.
+    # Only letters, digits and spaces reach the MATCH string, so nothing in it is FTS syntax.
     return " AND ".join(f'{{{" ".join(columns)}}} : "{run}"' for run in runs)
 
 
-def matching_post_ids(query, field):
-    """An `id__in` subquery of posts whose `field` contains every term."""
-    runs = query.runs
-    if connection.vendor == "sqlite":
-        if field == "comment":
-            sql = "SELECT post_id FROM board_commentsearch WHERE comment_id IN " \
-                  "(SELECT rowid FROM board_comment_fts WHERE board_comment_fts MATCH %s)"  # fmt: skip
-            return RawSQL(sql, [_sqlite_match(["grams"], runs)])
-        columns = {"title": ["title_grams"], "body": ["body_grams"]}.get(field, ["title_grams", "body_grams"])
-        return RawSQL("SELECT rowid FROM board_post_fts WHERE board_post_fts MATCH %s", [_sqlite_match(columns, runs)])
-    if field == "comment":
-        conditions, params = _pg_conditions(["grams"], runs)
-        return RawSQL(f"SELECT post_id FROM board_commentsearch WHERE {conditions}", params)  # noqa: S608
-    columns = {"title": ["title_grams"], "body": ["body_grams"]}.get(field, ["title_grams", "body_grams"])
-    conditions, params = _pg_conditions(columns, runs)
-    return RawSQL(f"SELECT post_id FROM board_postsearch WHERE {conditions}", params)  # noqa: S608
+def _sqlite_select(results, *, ordered, above_id):
+    runs = results.query.runs
+    if results.field == "comment":
+        where, params = ["board_comment_fts MATCH %s"], [_sqlite_match(["grams"], runs)]
+        key = "s.post_id"
+        source = (
+            "board_comment_fts JOIN board_commentsearch s ON s.comment_id = board_comment_fts.rowid "
+            "JOIN board_post p ON p.id = s.post_id AND NOT p.is_hidden AND NOT p.is_deleted"
+        )
+        board_column = "p.board_id"
+    else:
+        where, params = ["board_post_fts MATCH %s"], [_sqlite_match(POST_COLUMNS[results.field], runs)]
+        key, source, board_column = "board_post_fts.rowid", "board_post_fts", "board_post_fts.board_id"
+    if results.board is not None:
+        where.append(f"{board_column} = %s")
+        params.append(results.board.pk)
+    if above_id is not None:
+        where.append(f"{key} > %s")
+        params.append(above_id)
+    distinct = "DISTINCT " if results.field == "comment" else ""  # a post has many comments
+    sql = f"SELECT {distinct}{key} FROM {source} WHERE {' AND '.join(where)}"
+    if ordered:
+        if results.order == "relevance" and results.field == "title_body":
+            title_match = _sqlite_match(POST_COLUMNS["title"], runs)
+            sql += f" ORDER BY {key} IN (SELECT rowid FROM board_post_fts WHERE board_post_fts MATCH %s) DESC,"
+            params.append(title_match)
+            sql += f" {key} DESC"
+        else:
+            sql += f" ORDER BY {key} DESC"
+    return sql, params
 
 
-def _pg_conditions(columns, runs):
+def _postgres_condition(columns, runs):
     """Every run in one of the columns: the GIN index narrows, LIKE makes it exact."""
     parts, params = [], []
     for run in runs:
         alternatives = []
         for column in columns:
-            condition = f"to_tsvector('simple'::regconfig, {column}) @@ plainto_tsquery('simple'::regconfig, %s)"
+            vector = column.replace("_grams", "_vector").replace("grams", "vector")
+            condition = f"{vector} @@ plainto_tsquery('simple'::regconfig, %s)"
             params.append(run)
-            if " " in run:  # one bigram is exact already; a longer run needs the order checked
+            if " " in run:  # one bigram is exact already; a longer run needs its order checked
                 condition += f" AND {column} LIKE %s"
                 params.append(f"%{run}%")
             alternatives.append(f"({condition})")
@@ -197,10 +281,33 @@ def _pg_conditions(columns, runs):
     return " AND ".join(parts), params
 
 
-def capped_count(queryset):
-    """How many, but stop counting past COUNT_CAP (then COUNT_CAP + 1): counting every
-    match of a common word costs more than the page itself (docs/search.md)."""
-    return queryset.order_by()[: COUNT_CAP + 1].count()
+def _postgres_select(results, *, ordered, above_id):
+    runs = results.query.runs
+    if results.field == "comment":
+        condition, params = _postgres_condition(["grams"], runs)
+        key = "s.post_id"
+        source = "board_commentsearch s JOIN board_post p ON p.id = s.post_id AND NOT p.is_hidden AND NOT p.is_deleted"
+        board_column = "p.board_id"
+    else:
+        condition, params = _postgres_condition(POST_COLUMNS[results.field], runs)
+        key, source, board_column = "post_id", "board_postsearch", "board_id"
+    where = [condition]
+    if results.board is not None:
+        where.append(f"{board_column} = %s")
+        params.append(results.board.pk)
+    if above_id is not None:
+        where.append(f"{key} > %s")
+        params.append(above_id)
+    if ordered and results.order == "relevance" and results.field == "title_body":
+        title_condition, title_params = _postgres_condition(POST_COLUMNS["title"], runs)
+        sql = f"SELECT {key} FROM {source} WHERE {' AND '.join(where)} GROUP BY {key}"
+        sql += f" ORDER BY bool_or({title_condition}) DESC, {key} DESC"
+        return sql, params + title_params
+    distinct = "DISTINCT " if results.field == "comment" else ""  # a post has many comments
+    sql = f"SELECT {distinct}{key} FROM {source} WHERE {' AND '.join(where)}"
+    if ordered:
+        sql += f" ORDER BY {key} DESC"
+    return sql, params
 
 
 # --- Showing results ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Writes that touch counters or several rows. Each runs in one transaction and moves
 counters with F() expressions, so concurrent requests never lose an update."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -173,15 +173,17 @@ def recount_counters(*, posts=None):
 
 
 def record_search(query):
-    """Count a search for 인기검색어: the normalised words only, nothing about the reader."""
+    """Count a search for 인기검색어: the normalised words only, nothing about the reader.
+
+    One UPSERT (SQLite and PostgreSQL speak the same ON CONFLICT), so concurrent searches
+    for the same words never lose a count.
+    """
     from .models import SearchTerm
 
-    term = " ".join(query.terms)[:100]
-    today = timezone.localdate()
-    if SearchTerm.objects.filter(day=today, term=term).update(count=F("count") + 1):
-        return
-    try:
-        with transaction.atomic():
-            SearchTerm.objects.create(day=today, term=term, count=1)
-    except IntegrityError:  # another request created today's row first
-        SearchTerm.objects.filter(day=today, term=term).update(count=F("count") + 1)
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, term, count) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (day, term) DO UPDATE SET count = {table}.count + 1",
+            [timezone.localdate(), " ".join(query.terms)[:100]],
+        )

@@ -76,27 +76,34 @@ class ListOptions:
             return ""
         return "?" + urlencode({"q": self.query.text, "field": self.field})
 
-    def apply(self, posts, board):
-        """The ordered posts and their total for this list (a capped count when searching)."""
+    def results(self, board=None):
+        order = "relevance" if self.sort == "relevance" else "new"
+        return search.Results(self.query, self.field, board=board, order=order)
+
+    def apply(self, board):
+        """How to fetch a page of this list, and its total (a capped count when searching)."""
         if self.searching:
-            posts = posts.matching(self.query, self.field)
-            ordered = posts.by_relevance(self.query) if self.sort == "relevance" else posts.newest_first()
-            return ordered, search.capped_count(posts)
+            results = self.results(board)
+            return results.page, results.count()
+        posts = Post.objects.visible().in_board(board)
         if self.sort == "popular":
             since = timezone.now() - timedelta(days=PERIODS[self.period][1])
-            popular = posts.popular_since(since)
-            return popular, popular.count()
-        return posts.sorted_by(self.sort), board.post_count
+            ordered, total = posts.popular_since(since), None
+        else:
+            ordered, total = posts.sorted_by(self.sort), board.post_count
+        return (lambda offset, limit: list(ordered.for_list()[offset : offset + limit])), (
+            ordered.count() if total is None else total
+        )
 
 
 def post_list(request, slug):
     board = get_object_or_404(Board, slug=slug)
     options = ListOptions.from_request(request)
-    ordered, total = options.apply(Post.objects.visible().in_board(board), board)
+    fetch, total = options.apply(board)
     total_capped = options.searching and total > search.COUNT_CAP
     requested_page = parse_page_number(request.GET.get("page"))
     pager = Pager.for_total(requested_page, min(total, search.COUNT_CAP) if total_capped else total, board.page_size)
-    posts = list(ordered.for_list()[pager.offset : pager.offset + pager.per_page])
+    posts = fetch(pager.offset, pager.per_page)
     show_notices = pager.number == 1 and not options.searching and options.sort == "new"
     notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first()) if show_notices else []
     prefetch_related_objects(notices + posts, "tags")
@@ -153,15 +160,20 @@ def render_article(request, board, post, *, status=200, comment_form=None, error
     user = request.user
     options = ListOptions.from_request(request)
     comments = thread_comments(Comment.objects.for_post(post), show_hidden=user.is_staff)
-    in_board = Post.objects.visible().in_board(board)
-    total = board.post_count
     if options.searching:
-        in_board = in_board.matching(options.query, options.field)
-        total = min(search.capped_count(in_board), search.COUNT_CAP)
-    pager = Pager.containing(in_board.newer_than(post).count(), total, board.page_size)
+        results = options.results(board)
+        total, position, fetch = min(results.count(), search.COUNT_CAP), results.newer_than(post), results.page
+    else:
+        in_board = Post.objects.visible().in_board(board).newest_first()
+        total, position = board.post_count, in_board.newer_than(post).count()
+
+        def fetch(offset, limit):
+            return list(in_board.for_list()[offset : offset + limit])
+
+    pager = Pager.containing(position, total, board.page_size)
     # One row either side of the page, so 이전글/다음글 come from the same query.
     start = max(pager.offset - 1, 0)
-    window = list(in_board.for_list().newest_first()[start : pager.offset + pager.per_page + 1])
+    window = fetch(start, pager.offset + pager.per_page + 1 - start)
     newer, older = neighbours(window, post)
     page_posts = window[pager.offset - start : pager.offset - start + pager.per_page]
     for row in page_posts:
@@ -428,15 +440,11 @@ def site_search(request):
     context = {"options": options, "fields": search.FIELDS, "sorts": SEARCH_SORTS, "boards": boards}
     if not options.searching:
         return render(request, "board/search.html", context, status=400 if options.query.error else 200)
-    matches = Post.objects.visible().matching(options.query, options.field)
-    counts = {board.slug: search.capped_count(matches.in_board(board)) for board in boards}
+    counts = {board.slug: options.results(board).count() for board in boards}
     selected = next((b for b in boards if b.slug == request.GET.get("board")), None)
-    if selected:
-        matches = matches.in_board(selected)
     total = counts[selected.slug] if selected else min(sum(counts.values()), search.COUNT_CAP + 1)
     pager = Pager.for_total(parse_page_number(request.GET.get("page")), min(total, search.COUNT_CAP), SITE_PAGE_SIZE)
-    ordered = matches.by_relevance(options.query) if options.sort == "relevance" else matches.newest_first()
-    posts = list(ordered.for_list().select_related("board")[pager.offset : pager.offset + SITE_PAGE_SIZE])
+    posts = options.results(selected).page(pager.offset, SITE_PAGE_SIZE)
     mark_matches(posts, options.query)
     if parse_page_number(request.GET.get("page")) == 1:
         services.record_search(options.query)

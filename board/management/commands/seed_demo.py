@@ -60,23 +60,37 @@ class Command(BaseCommand):
         boards = self.ensure_boards()
         members = self.ensure_members()
         admin_password = self.ensure_admin()
+        # Ids must follow creation times (lists and search walk them newest first), so the
+        # generated posts go in before the hand-written ones on a fresh database, dated
+        # before them, and after them, dated up to now, on one that has them already.
+        now = timezone.now()
+        oldest_demo = now - timedelta(hours=max(a["hours_ago"] for a in demo_content.DEMO_ARTICLES))
+        fresh = not Post.objects.exists()
+        if options["posts"] > 0 and fresh:
+            self.generate(options, boards, members, start=oldest_demo - timedelta(days=365), end=oldest_demo)
         created = self.ensure_articles(boards, members)
         self.stdout.write(f"데모 글 {created}개를 새로 만들었습니다.")
-        if options["posts"] > 0:
-            # Query logging (on under DEBUG) would double the time of a bulk load.
-            settings.DEBUG = False
-            generate_posts(
-                options["posts"],
-                boards=boards,
-                members=members,
-                comments_per_post=options["comments_per_post"],
-                votes_per_post=options["votes_per_post"],
-                rng=random.Random(options["seed"]),
-                out=self.stdout,
-            )
+        if options["posts"] > 0 and not fresh:
+            latest = Post.objects.order_by("-created_at").values_list("created_at", flat=True).first()
+            self.generate(options, boards, members, start=min(latest, now), end=now)
         self.stdout.write(self.style.SUCCESS(f"완료 ({time.monotonic() - started:.1f}초)."))
         self.stdout.write(f"관리자 로그인: 아이디 {ADMIN_USERNAME} / 비밀번호 {admin_password} (/admin/)")
         self.stdout.write(f"데모 회원 비밀번호: {DEMO_PASSWORD} (예: {members[0].username})")
+
+    def generate(self, options, boards, members, *, start, end):
+        # Query logging (on under DEBUG) would double the time of a bulk load.
+        settings.DEBUG = False
+        generate_posts(
+            options["posts"],
+            boards=boards,
+            members=members,
+            comments_per_post=options["comments_per_post"],
+            votes_per_post=options["votes_per_post"],
+            start=start,
+            end=end,
+            rng=random.Random(options["seed"]),
+            out=self.stdout,
+        )
 
     def ensure_boards(self):
         boards = {}
@@ -204,24 +218,22 @@ def generated_title(rng):
     )[:200]
 
 
-def generate_posts(count, *, boards, members, comments_per_post, votes_per_post, rng, out):
+def generate_posts(count, *, boards, members, comments_per_post, votes_per_post, start, end, rng, out):
     """Bulk-insert generated posts, comments and votes, then set every counter from rows.
 
     bulk_create skips Post.save(), so the HTML is made here the way markup would make it
     for plain paragraphs (escaped text in <p>), which is what the generator writes.
     """
     started = time.monotonic()
-    now = timezone.now()
     board_slugs = [slug for slug, _ in GENERATED_BOARD_SHARE]
     weights = [share for _, share in GENERATED_BOARD_SHARE]
-    # Spread over the past year, before the hand-written demo articles, oldest first.
-    span = timedelta(days=365).total_seconds()
-    offsets = sorted((rng.random() * span for _ in range(count)), reverse=True)
+    span = (end - start).total_seconds()
+    moments = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(count))
     first_new_id = (Post.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     done = 0
     while done < count:
         batch = []
-        for offset in offsets[done : done + BULK_BATCH]:
+        for created_at in moments[done : done + BULK_BATCH]:
             paragraphs = [" ".join(generated_text(rng, rng.randint(2, 5))) for _ in range(rng.randint(2, 5))]
             body = "\n\n".join(paragraphs)
             body_html = "\n".join(f"<p>{markup.escape_text(p)}</p>" for p in paragraphs)
@@ -233,7 +245,7 @@ def generate_posts(count, *, boards, members, comments_per_post, votes_per_post,
                     body=body,
                     body_html=body_html,
                     excerpt=markup.excerpt_from_text(body, settings.BOARD_EXCERPT_LENGTH),
-                    created_at=now - timedelta(days=2, seconds=offset),
+                    created_at=created_at,
                     view_count=int(rng.paretovariate(1.5) * 30),
                 )
             )
@@ -265,7 +277,7 @@ def generate_comments(posts, members, per_post, rng, out):
     # Raw executemany: 300,000 model instances would cost more than the inserts themselves.
     sql = (
         f"INSERT INTO {table} (post_id, author_id, parent_id, body, body_html, created_at, edited_at, is_deleted, "
-        "is_hidden) VALUES (%s, %s, NULL, %s, %s, %s, NULL, %s, %s)"  # noqa: S608
+        "is_hidden) VALUES (%s, %s, NULL, %s, %s, %s, NULL, %s, %s)"
     )
     to_db = connection.ops.adapt_datetimefield_value
     for done in range(0, total, BULK_BATCH * 5):
@@ -308,7 +320,7 @@ def generate_votes(posts, members, per_post, rng, out):
         FROM {post_table} p CROSS JOIN {User._meta.db_table} u
         WHERE p.id >= %s AND u.id IN ({member_ids})
           AND ((p.id * 31 + u.id * 17 + {salt}) %% 100) < %s
-    """  # noqa: S608  (only integers and table names from the models are interpolated)
+    """  # only integers and table names from the models are interpolated
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [first_id, share])
         total = cursor.rowcount
