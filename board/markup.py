@@ -139,6 +139,14 @@ def escape_text(text):
     return html.escape(text, quote=False)
 
 
+_FIRST_IMG_RE = re.compile(r'<img\b[^>]*\ssrc="([^"]+)"')
+
+
+def first_image_src(body_html):
+    match = _FIRST_IMG_RE.search(body_html or "")
+    return html.unescape(match.group(1)) if match else ""
+
+
 def domain_of(url):
     if not url:
         return ""

@@ -156,6 +156,11 @@ class Post(models.Model):
         return self.created_at >= timezone.now() - timedelta(hours=settings.BOARD_NEW_BADGE_HOURS)
 
     @property
+    def first_image_url(self):
+        """The body's first picture, for share previews (og:image)."""
+        return markup.first_image_src(self.body_html)
+
+    @property
     def source_domain(self):
         return markup.domain_of(self.source_url)
 

@@ -1,6 +1,8 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "board"
 
@@ -9,6 +11,20 @@ urlpatterns = [
     path("search/", views.site_search, name="search"),
     path("new/", views.new_activity, name="new"),
     path("tags/<str:slug>/", views.tag_posts, name="tag"),
+    path("feed/", feeds.SiteFeed(), name="feed"),
+    path("feed/atom/", feeds.SiteAtomFeed(), name="feed_atom"),
+    path("b/<slug:slug>/feed/", feeds.BoardFeed(), name="board_feed"),
+    path("b/<slug:slug>/feed/atom/", feeds.BoardAtomFeed(), name="board_feed_atom"),
+    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tags/<str:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "board:sitemap_section"}),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("b/<slug:slug>/", views.post_list, name="post_list"),
     path("b/<slug:slug>/write/", views.post_write, name="post_write"),
     path("b/<slug:slug>/<int:post_id>/", views.post_detail, name="post_detail"),

@@ -13,15 +13,14 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import User
-from board import demo_content, markup, search, services
+from board import demo_content, images, markup, search, services
 from board.models import Board, Comment, Post, PostVote
 
 BOARDS = [
@@ -139,10 +138,12 @@ class Command(BaseCommand):
         return created
 
     def create_article(self, article, board, members, created_at):
-        body = article["body"]
+        body, pictures = article["body"], []
         if article.get("image"):
-            url = demo_picture(article["image"])
-            body = f"![{article['title']}]({url})\n\n{body}"
+            # Through the same checks and re-encoding as a member's upload.
+            upload = SimpleUploadedFile(f"{article['image']}.png", demo_picture(article["image"]), "image/png")
+            pictures = [images.prepare_upload(upload)]
+            body = f"[이미지1]\n\n{body}"
         post = services.create_post(
             board=board,
             author=members[article["author"]],
@@ -152,6 +153,7 @@ class Command(BaseCommand):
             source_url=article.get("source_url") or "",
             is_notice=article.get("notice", False),
             created_at=created_at,
+            images=pictures,
         )
         moment = created_at
         for comment in article.get("comments", []):
@@ -176,23 +178,20 @@ class Command(BaseCommand):
 
 
 def demo_picture(key):
-    """A simple illustration drawn with Pillow, stored once under media/demo/."""
-    name = f"demo/{key}.png"
-    if not default_storage.exists(name):
-        background, foreground = PICTURE_COLOURS.get(key, ("#333333", "#eeeeee"))
-        image = Image.new("RGB", (960, 540), background)
-        draw = ImageDraw.Draw(image)
-        rng = random.Random(key)
-        for i in range(14):
-            x, y = rng.randrange(0, 960), rng.randrange(0, 540)
-            r = rng.randrange(20, 120)
-            draw.ellipse((x - r, y - r, x + r, y + r), outline=foreground, width=4)
-            draw.line((x, y, 480 + 300 * math.cos(i), 270 + 200 * math.sin(i)), fill=foreground, width=3)
-        draw.rectangle((40, 440, 920, 500), fill=foreground)
-        buffer = io.BytesIO()
-        image.save(buffer, "PNG", optimize=True)
-        default_storage.save(name, ContentFile(buffer.getvalue()))
-    return default_storage.url(name)
+    """PNG bytes of a simple illustration drawn with Pillow."""
+    background, foreground = PICTURE_COLOURS.get(key, ("#333333", "#eeeeee"))
+    image = Image.new("RGB", (960, 540), background)
+    draw = ImageDraw.Draw(image)
+    rng = random.Random(key)
+    for i in range(14):
+        x, y = rng.randrange(0, 960), rng.randrange(0, 540)
+        r = rng.randrange(20, 120)
+        draw.ellipse((x - r, y - r, x + r, y + r), outline=foreground, width=4)
+        draw.line((x, y, 480 + 300 * math.cos(i), 270 + 200 * math.sin(i)), fill=foreground, width=3)
+    draw.rectangle((40, 440, 920, 500), fill=foreground)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def generated_text(rng, sentences):

@@ -1,0 +1,129 @@
+"""RSS 2.0 and Atom feeds for the whole site, each board and each tag, built from the same
+querysets as the pages (hidden and deleted posts never appear)."""
+
+import mimetypes
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from taggit.models import Tag
+
+from accounts.models import display_name_of
+
+from .models import Board, Post
+
+FEED_ITEMS = 30
+
+
+class SiteFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = "ko"
+
+    def get_object(self, request):
+        return None
+
+    def title(self, obj):
+        return "AI 뉴스 보드"
+
+    def link(self, obj):
+        return "/"
+
+    def description(self, obj):
+        return "한국어 AI 뉴스 커뮤니티의 새 글"
+
+    def posts(self, obj):
+        return Post.objects.visible()
+
+    def items(self, obj):
+        return (
+            self.posts(obj)
+            .for_list()
+            .newest_first()
+            .select_related("board")
+            .defer(None)
+            .prefetch_related("tags", "images")[:FEED_ITEMS]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.body_html  # stored, sanitised HTML
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_author_name(self, item):
+        return display_name_of(item.author)
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.edited_at or item.created_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_enclosures(self, item):
+        images = list(item.images.all())
+        if not images:
+            return []
+        first = images[0]
+        mime = mimetypes.guess_type(first.image.name)[0] or "image/jpeg"
+        return [Enclosure(self.request.build_absolute_uri(first.image.url), str(first.image.size), mime)]
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+
+class BoardFeed(SiteFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Board, slug=slug)
+
+    def title(self, board):
+        return f"{board.name} | AI 뉴스 보드"
+
+    def link(self, board):
+        return board.get_absolute_url()
+
+    def description(self, board):
+        return board.description or board.name
+
+    def posts(self, board):
+        return Post.objects.visible().in_board(board)
+
+
+class TagFeed(SiteFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag):
+        return f"#{tag.name} | AI 뉴스 보드"
+
+    def link(self, tag):
+        return f"/tags/{tag.slug}/"
+
+    def description(self, tag):
+        return f"#{tag.name} 태그가 달린 글"
+
+    def posts(self, tag):
+        return Post.objects.visible().filter(tags__slug=tag.slug)
+
+
+class AtomMixin:
+    feed_type = Atom1Feed
+    subtitle = SiteFeed.description
+
+
+class SiteAtomFeed(AtomMixin, SiteFeed):
+    subtitle = SiteFeed.description
+
+
+class BoardAtomFeed(AtomMixin, BoardFeed):
+    subtitle = BoardFeed.description
+
+
+class TagAtomFeed(AtomMixin, TagFeed):
+    subtitle = TagFeed.description
