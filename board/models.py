@@ -79,6 +79,29 @@ class PostQuerySet(models.QuerySet):
         return self.order_by(first, "-created_at", "-id") if first else self.newest_first()
 
 
+def attach_tags(posts):
+    """Give each post a plain `tag_list` from one query.
+
+    Lists show tags on every row; taggit's manager builds a queryset per row even when
+    prefetched, which cost more than the rest of a 20-row page.
+    """
+    from taggit.models import TaggedItem
+
+    by_post = {post.pk: post for post in posts}
+    for post in posts:
+        post.tag_list = []
+    if not by_post:
+        return posts
+    items = (
+        TaggedItem.objects.filter(content_type__app_label="board", content_type__model="post", object_id__in=by_post)
+        .select_related("tag")
+        .order_by("tag__name")
+    )
+    for item in items:
+        by_post[item.object_id].tag_list.append(item.tag)
+    return posts
+
+
 class Post(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="posts", verbose_name="게시판")
     author = models.ForeignKey(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Value, prefetch_related_objects
+from django.db.models import Value
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +16,7 @@ from taggit.models import Tag
 
 from . import markup, permissions, search, services
 from .forms import CommentForm, PostForm
-from .models import Board, Comment, Post, PostVote
+from .models import Board, Comment, Post, PostVote, attach_tags
 from .pagination import Pager, parse_page_number
 from .ratelimit import rate_limited, wants_json
 
@@ -106,7 +106,7 @@ def post_list(request, slug):
     posts = fetch(pager.offset, pager.per_page)
     show_notices = pager.number == 1 and not options.searching and options.sort == "new"
     notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first()) if show_notices else []
-    prefetch_related_objects(notices + posts, "tags")
+    attach_tags(notices + posts)
     if options.searching:
         mark_matches(posts, options.query)
         if requested_page == 1:
@@ -467,7 +467,7 @@ def tag_posts(request, slug):
     tagged = Post.objects.visible().filter(tags__slug=tag.slug)
     pager = Pager.for_total(parse_page_number(request.GET.get("page")), tagged.count(), SITE_PAGE_SIZE)
     posts = list(tagged.for_list().newest_first().select_related("board")[pager.offset : pager.offset + SITE_PAGE_SIZE])
-    prefetch_related_objects(posts, "tags")
+    attach_tags(posts)
     return render(request, "board/tag_posts.html", {"tag": tag, "pager": pager, "posts": posts})
 
 
