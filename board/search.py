@@ -146,8 +146,9 @@ def optimise():
     """Merge SQLite's FTS segments after bulk writes; PostgreSQL needs nothing."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO board_post_fts(board_post_fts) VALUES ('optimize')")
-            cursor.execute("INSERT INTO board_comment_fts(board_comment_fts) VALUES ('optimize')")
+            for table in ("board_post_fts", "board_comment_fts"):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+                cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 4)")
 
 
 _TAG_RE = re.compile(r"<[^>]+>")

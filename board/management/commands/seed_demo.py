@@ -6,6 +6,7 @@ Running it again changes nothing: every demo object is looked up by a natural ke
 
 import io
 import math
+import multiprocessing
 import os
 import random
 import sys
@@ -15,13 +16,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.core.management.color import no_style
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import User
 from board import demo_content, images, markup, search, services
-from board.models import Board, Comment, Post, PostVote
+from board.models import Board, Comment, CommentSearch, Post, PostSearch, PostVote
 
 BOARDS = [
     ("ainews", "AI 뉴스", "국내외 인공지능 소식과 기사 요약을 나눕니다.", 1, True),
@@ -67,8 +69,9 @@ class Command(BaseCommand):
         fresh = not Post.objects.exists()
         if options["posts"] > 0 and fresh:
             self.generate(options, boards, members, start=oldest_demo - timedelta(days=365), end=oldest_demo)
+        phase = time.monotonic()
         created = self.ensure_articles(boards, members)
-        self.stdout.write(f"데모 글 {created}개를 새로 만들었습니다.")
+        self.stdout.write(f"데모 글 {created}개를 새로 만들었습니다 ({time.monotonic() - phase:.1f}초).")
         if options["posts"] > 0 and not fresh:
             latest = Post.objects.order_by("-created_at").values_list("created_at", flat=True).first()
             self.generate(options, boards, members, start=min(latest, now), end=now)
@@ -127,10 +130,12 @@ class Command(BaseCommand):
     def ensure_articles(self, boards, members):
         now = timezone.now()
         created = 0
+        titles = [a["title"] for a in demo_content.DEMO_ARTICLES]
+        existing = set(Post.objects.filter(title__in=titles).values_list("board_id", "title"))
         # Oldest first, so that ids follow the creation times like real traffic.
         for article in sorted(demo_content.DEMO_ARTICLES, key=lambda a: -a["hours_ago"]):
             board = boards[article["board"]]
-            if Post.objects.filter(board=board, title=article["title"]).exists():
+            if (board.pk, article["title"]) in existing:
                 continue
             with transaction.atomic():
                 self.create_article(article, board, members, now - timedelta(hours=article["hours_ago"]))
@@ -220,45 +225,147 @@ def generated_title(rng):
 def generate_posts(count, *, boards, members, comments_per_post, votes_per_post, start, end, rng, out):
     """Bulk-insert generated posts, comments and votes, then set every counter from rows.
 
-    bulk_create skips Post.save(), so the HTML is made here the way markup would make it
-    for plain paragraphs (escaped text in <p>), which is what the generator writes.
+    Speed matters here (100,000 posts for the benchmarks), so the text and its search
+    bigrams are made in a second process while this one writes the previous batch, rows go
+    in with executemany and explicit ids (no model instances), and the HTML is made the
+    way markup would make it for plain paragraphs (escaped text in <p>).
     """
     started = time.monotonic()
-    board_slugs = [slug for slug, _ in GENERATED_BOARD_SHARE]
+    bulk_load_settings()
+    board_ids = [boards[slug].pk for slug, _ in GENERATED_BOARD_SHARE]
     weights = [share for _, share in GENERATED_BOARD_SHARE]
+    member_ids = [m.pk for m in members]
     span = (end - start).total_seconds()
     moments = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(count))
-    first_new_id = (Post.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    first_id = (Post.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    jobs = [
+        (rng.randrange(2**32), first_id + i, moments[i : i + BULK_BATCH], board_ids, weights, member_ids)
+        for i in range(0, count, BULK_BATCH)
+    ]
+    columns = [
+        "id", "board_id", "author_id", "title", "body", "body_html", "excerpt", "created_at", "view_count",
+        "source_url", "updated_at", "upvote_count", "downvote_count", "comment_count", "is_notice", "is_hidden",
+        "is_deleted", "thumbnail_url",
+    ]  # fmt: skip
+    post_sql = insert_sql(Post, columns)
+    search_sql = insert_sql(PostSearch, ["post_id", "board_id", "title_grams", "body_grams"])
     done = 0
-    while done < count:
-        batch = []
-        for created_at in moments[done : done + BULK_BATCH]:
-            paragraphs = [" ".join(generated_text(rng, rng.randint(2, 5))) for _ in range(rng.randint(2, 5))]
-            body = "\n\n".join(paragraphs)
-            body_html = "\n".join(f"<p>{markup.escape_text(p)}</p>" for p in paragraphs)
-            batch.append(
-                Post(
-                    board=boards[rng.choices(board_slugs, weights)[0]],
-                    author=rng.choice(members),
-                    title=generated_title(rng),
-                    body=body,
-                    body_html=body_html,
-                    excerpt=markup.excerpt_from_text(body, settings.BOARD_EXCERPT_LENGTH),
-                    created_at=created_at,
-                    view_count=int(rng.paretovariate(1.5) * 30),
-                )
+    for post_rows, search_rows in in_second_process(make_post_rows, jobs):
+        now = to_db(timezone.now())
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                post_sql,
+                [(*row[:7], to_db(row[7]), row[8], "", now, 0, 0, 0, False, False, False, "") for row in post_rows],
             )
-        with transaction.atomic():
-            Post.objects.bulk_create(batch)
-            search.index_posts(batch, fresh=True)
-        done += len(batch)
+            cursor.executemany(search_sql, search_rows)
+        done += len(post_rows)
         progress(out, "글", done, count, started)
-    new_posts = Post.objects.filter(id__gte=first_new_id)
+    reset_sequences()
+    new_posts = Post.objects.filter(id__gte=first_id)
     generate_comments(new_posts, members, comments_per_post, rng, out)
     generate_votes(new_posts, members, votes_per_post, rng, out)
+    phase = time.monotonic()
     services.recount_counters(posts=new_posts)
+    out.write(f"\n카운터 계산 {time.monotonic() - phase:.1f}초", ending="")
+    phase = time.monotonic()
     search.optimise()
+    checkpoint()
+    out.write(f"\n검색 색인 정리 {time.monotonic() - phase:.1f}초", ending="")
     out.write(f"\n생성 완료: 글 {count:,}개 ({time.monotonic() - started:.1f}초)")
+
+
+def make_post_rows(job):
+    """Runs in the helper process: one batch of post rows and their search rows."""
+    seed, first_id, moments, board_ids, weights, member_ids = job
+    rng = random.Random(seed)
+    posts, index = [], []
+    for offset, created_at in enumerate(moments):
+        paragraphs = [" ".join(generated_text(rng, rng.randint(2, 5))) for _ in range(rng.randint(2, 5))]
+        body = "\n\n".join(paragraphs)
+        title = generated_title(rng)
+        board_id = rng.choices(board_ids, weights)[0]
+        post_id = first_id + offset
+        posts.append(
+            (
+                post_id,
+                board_id,
+                rng.choice(member_ids),
+                title,
+                body,
+                "\n".join(f"<p>{markup.escape_text(p)}</p>" for p in paragraphs),
+                markup.excerpt_from_text(body, settings.BOARD_EXCERPT_LENGTH),
+                created_at,
+                int(rng.paretovariate(1.5) * 30),
+            )
+        )
+        index.append((post_id, board_id, search.bigrams(title), search.bigrams(body)))
+    return posts, index
+
+
+def make_comment_rows(job):
+    """Runs in the helper process: one batch of comment rows and their search rows."""
+    seed, first_id, planned, member_ids = job
+    rng = random.Random(seed)
+    comments, index = [], []
+    for offset, (created_at, post_id) in enumerate(planned):
+        text = " ".join(generated_text(rng, rng.randint(1, 2)))
+        comment_id = first_id + offset
+        comments.append(
+            (comment_id, post_id, rng.choice(member_ids), text, f"<p>{markup.escape_text(text)}</p>", created_at)
+        )
+        index.append((comment_id, post_id, search.bigrams(text)))
+    return comments, index
+
+
+def bulk_load_settings():
+    """SQLite only: no FTS5 segment merging while loading; search.optimise() merges once
+    at the end and turns it back on. (Stored in the FTS tables, so it holds across the
+    reconnects of in_second_process.)"""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for table in ("board_post_fts", "board_comment_fts"):
+            cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 0)")
+
+
+def bulk_connection(cursor):
+    """SQLite only: no WAL checkpoints during the load (one at the end instead), which
+    otherwise copy every page twice. Per connection, so it is set on every batch."""
+    if connection.vendor == "sqlite":
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+
+
+def checkpoint():
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.execute("PRAGMA wal_autocheckpoint=1000")
+
+
+def in_second_process(function, jobs):
+    """Yield function(job) for each job, computed one batch ahead in a forked process,
+    so text generation uses the second core while this process writes to the database."""
+    connections.close_all()  # the child must not share the parent's database sockets
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        yield from pool.imap(function, jobs)
+
+
+def insert_sql(model, columns):
+    marks = ", ".join(["%s"] * len(columns))
+    return f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES ({marks})"
+
+
+def to_db(value):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def reset_sequences():
+    """Explicit ids leave PostgreSQL's sequences behind; SQLite needs nothing."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [Post, Comment])
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 def generate_comments(posts, members, per_post, rng, out):
@@ -270,31 +377,28 @@ def generate_comments(posts, members, per_post, rng, out):
         (min(created_at + timedelta(minutes=rng.randint(1, 3000)), now), post_id)
         for post_id, created_at in (rng.choice(rows) for _ in range(int(len(rows) * per_post)))
     )
-    first_new_id = (Comment.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-    total = len(planned)
-    table = Comment._meta.db_table
-    # Raw executemany: 300,000 model instances would cost more than the inserts themselves.
-    sql = (
-        f"INSERT INTO {table} (post_id, author_id, parent_id, body, body_html, created_at, edited_at, is_deleted, "
-        "is_hidden) VALUES (%s, %s, NULL, %s, %s, %s, NULL, %s, %s)"
-    )
-    to_db = connection.ops.adapt_datetimefield_value
-    for done in range(0, total, BULK_BATCH * 5):
-        batch = []
-        for created_at, post_id in planned[done : done + BULK_BATCH * 5]:
-            text = " ".join(generated_text(rng, rng.randint(1, 2)))
-            html = f"<p>{markup.escape_text(text)}</p>"
-            batch.append((post_id, rng.choice(members).pk, text, html, to_db(created_at), False, False))
+    first_id = (Comment.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    member_ids = [m.pk for m in members]
+    size = BULK_BATCH * 5
+    jobs = [
+        (rng.randrange(2**32), first_id + i, planned[i : i + size], member_ids) for i in range(0, len(planned), size)
+    ]
+    comment_sql = insert_sql(
+        Comment,
+        ["id", "post_id", "author_id", "body", "body_html", "created_at", "parent_id", "edited_at", "is_deleted",
+         "is_hidden"],
+    )  # fmt: skip
+    search_sql = insert_sql(CommentSearch, ["comment_id", "post_id", "grams"])
+    done = 0
+    for comment_rows, search_rows in in_second_process(make_comment_rows, jobs):
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, batch)
-        progress(out, "댓글", done + len(batch), total, started)
-    new_comments = Comment.objects.filter(id__gte=first_new_id).only(
-        "id", "post_id", "body_html", "is_deleted", "is_hidden"
-    )
-    ids = list(new_comments.values_list("id", flat=True))
-    for start in range(0, len(ids), BULK_BATCH * 5):
-        with transaction.atomic():
-            search.index_comments(new_comments.filter(id__in=ids[start : start + BULK_BATCH * 5]), fresh=True)
+            cursor.executemany(
+                comment_sql, [(*row[:5], to_db(row[5]), None, None, False, False) for row in comment_rows]
+            )
+            cursor.executemany(search_sql, search_rows)
+        done += len(comment_rows)
+        progress(out, "댓글", done, len(planned), started)
+    reset_sequences()
 
 
 def generate_votes(posts, members, per_post, rng, out):
