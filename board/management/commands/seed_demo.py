@@ -13,11 +13,12 @@ import sys
 import time
 from datetime import timedelta
 
+import django
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -336,17 +337,22 @@ def bulk_connection(cursor):
 
 
 def checkpoint():
-    if connection.vendor == "sqlite":
+    # Not inside a transaction (a test's): a checkpoint cannot run while one is open.
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             cursor.execute("PRAGMA wal_autocheckpoint=1000")
 
 
 def in_second_process(function, jobs):
-    """Yield function(job) for each job, computed one batch ahead in a forked process,
-    so text generation uses the second core while this process writes to the database."""
-    connections.close_all()  # the child must not share the parent's database sockets
-    with multiprocessing.get_context("fork").Pool(1) as pool:
+    """Yield function(job) for each job, computed one batch ahead in a second process, so
+    text generation uses the other core while this process writes to the database.
+
+    A spawned (not forked) process: a fork would share this process's open database
+    connection, which must stay this process's alone.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    with multiprocessing.get_context("spawn").Pool(1, initializer=django.setup) as pool:
         yield from pool.imap(function, jobs)
 
 
