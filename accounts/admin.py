@@ -1,15 +1,53 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from board import services
 
 from .models import User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "nickname", "email", "is_active", "is_staff", "date_joined")
+    list_display = ("username", "nickname", "email", "is_active", "is_staff", "date_joined", "withdrawn_at")
     list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
     search_fields = ("username", "nickname", "email")
     date_hierarchy = "date_joined"
     ordering = ("-date_joined",)
     fieldsets = BaseUserAdmin.fieldsets + (("게시판", {"fields": ("nickname", "withdrawn_at")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("게시판", {"fields": ("nickname", "email")}),)
+    actions = ("ban_members", "unban_members", "restore_content")
+    show_full_result_count = False
+
+    def has_ban_permission(self, request):
+        return request.user.has_perm("accounts.ban_user")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only superusers hand out staff status, groups and permissions.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # members are banned or withdraw; rows stay for the record
+        return actions
+
+    @admin.action(description="정지: 계정을 막고 글·댓글을 모두 숨김", permissions=["ban"])
+    def ban_members(self, request, queryset):
+        for member in queryset.exclude(pk=request.user.pk).exclude(is_superuser=True):
+            posts, comments = services.ban_member(user=member, moderator=request.user)
+            self.message_user(
+                request, f"{member.nickname}: 정지, 글 {posts}개·댓글 {comments}개 숨김", messages.SUCCESS
+            )
+
+    @admin.action(description="정지 해제", permissions=["ban"])
+    def unban_members(self, request, queryset):
+        for member in queryset.filter(is_active=False, withdrawn_at__isnull=True):
+            services.unban_member(user=member, moderator=request.user)
+            self.message_user(request, f"{member.nickname}: 정지를 해제했습니다.", messages.SUCCESS)
+
+    @admin.action(description="숨긴 글·댓글 복원", permissions=["ban"])
+    def restore_content(self, request, queryset):
+        for member in queryset:
+            posts, comments = services.restore_member_content(user=member, moderator=request.user)
+            self.message_user(request, f"{member.nickname}: 글 {posts}개·댓글 {comments}개 복원", messages.SUCCESS)

@@ -24,6 +24,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "회원"
         verbose_name_plural = "회원"
+        permissions = [("ban_user", "회원을 정지하고 글·댓글을 정리할 수 있음")]
         constraints = [
             # Korean boards treat "Admin" and "admin" as the same member.
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),

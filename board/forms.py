@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.validators import URLValidator
 
 from . import images
-from .models import Comment, Post
+from .models import Comment, Post, Report
 
 PLACEHOLDER_HELP = "본문에 [이미지1], [이미지2]처럼 쓰면 그 자리에 들어가고, 없으면 본문 뒤에 붙습니다."
 
@@ -134,3 +134,27 @@ class CommentForm(forms.ModelForm):
 
     def clean_body(self):
         return clean_text(self.cleaned_data["body"], settings.BOARD_COMMENT_MAX_LENGTH, "댓글")
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label="신고 사유", choices=Report.REASON_CHOICES, widget=forms.RadioSelect)
+    detail = forms.CharField(
+        label="자세한 내용",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="기타를 고르면 꼭 적어 주세요.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == Report.OTHER and not cleaned.get("detail", "").strip():
+            self.add_error("detail", "기타 사유를 적어 주세요.")
+        return cleaned
+
+
+class ModerationForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("hide", "숨기기"), ("restore", "복원"), ("pin", "공지"), ("unpin", "공지 해제")]
+    )
+    reason = forms.CharField(required=False, max_length=500)

@@ -1,12 +1,23 @@
 """Who may do what, as named predicates; views raise PermissionDenied when one says no."""
 
+from .models import STAFF
+
 
 def is_member(user):
-    return user.is_authenticated and user.is_active
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def can_moderate(user):
+    """운영진: staff members of the moderator group (or superusers)."""
+    return is_member(user) and user.is_staff and user.has_perm("board.change_post")
 
 
 def can_write_post(user, board):
-    return is_member(user)
+    if not is_member(user):
+        return False
+    if board.is_readonly or board.write_access == STAFF:
+        return can_moderate(user)
+    return True
 
 
 def can_edit_post(user, post):
@@ -18,7 +29,20 @@ def can_delete_post(user, post):
 
 
 def can_comment(user, post):
-    return is_member(user)
+    if not is_member(user):
+        return False
+    if post.board.is_readonly or post.board.comment_access == STAFF:
+        return can_moderate(user)
+    return True
+
+
+def report_refusal(user, target):
+    """Why this member may not report this post or comment, or None."""
+    if not is_member(user):
+        return "로그인한 회원만 신고할 수 있습니다."
+    if target.author_id == user.pk:
+        return "자신의 글이나 댓글은 신고할 수 없습니다."
+    return None
 
 
 def can_edit_comment(user, comment):

@@ -107,13 +107,21 @@ def index_comments(comments, *, fresh=False):
     _replace("board_commentsearch", "comment_id", ["post_id", "grams"], [c.pk for c in comments], rows, fresh)
 
 
+def unindex(*, post_ids=(), comment_ids=()):
+    """Take posts and comments out of the index (a ban hides them in bulk)."""
+    _replace("board_postsearch", "post_id", [], list(post_ids), [], False)
+    _replace("board_commentsearch", "comment_id", [], list(comment_ids), [], False)
+
+
 def _replace(table, key, columns, keys, rows, fresh):
     if not keys:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         if not fresh:
-            marks = ", ".join(["%s"] * len(keys))
-            cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", keys)
+            for start in range(0, len(keys), 900):  # SQLite caps the number of parameters
+                chunk = keys[start : start + 900]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", chunk)
         if rows:
             values = ", ".join(["%s"] * (len(columns) + 1))
             cursor.executemany(

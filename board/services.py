@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import markup, search
-from .models import Board, Comment, Post, PostImage, PostVote
+from .models import Board, Comment, ModerationLog, Post, PostImage, PostVote, Report
 
 
 def create_post(*, board, author, title, body, tags=(), source_url="", images=(), is_notice=False, created_at=None):
@@ -44,14 +44,17 @@ def edit_post(*, post, title, body, tags, source_url, images=()):
     return post
 
 
-def delete_post(*, post):
-    """Soft delete: gone from every list and page, comments kept in the database."""
+def delete_post(*, post, moderator=None, reason=""):
+    """Soft delete: gone from every list and page, comments kept in the database. A
+    moderator's delete is logged; the author's own is not."""
     with transaction.atomic():
         changed = Post.objects.filter(pk=post.pk, is_deleted=False).update(is_deleted=True)
         if changed and not post.is_hidden:
             Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") - 1)
         post.is_deleted = True
         search.index_posts([post])
+        if changed and moderator is not None and moderator.pk != post.author_id:
+            log_moderation(moderator=moderator, action="delete_post", target=post, reason=reason)
     return bool(changed)
 
 
@@ -69,16 +72,62 @@ def _attach_images(post, prepared_images):
     post.save()
 
 
-def hide_post(*, post):
-    """Take a post off every list and page. Returns False if it was already hidden."""
+def hide_post(*, post, moderator=None, reason="", action="hide_post"):
+    """Take a post off every list, page, feed and search. Returns False if already hidden."""
     with transaction.atomic():
         # The conditional UPDATE decides, so two moderators clicking at once count once.
         changed = Post.objects.filter(pk=post.pk, is_hidden=False).update(is_hidden=True)
-        if changed and not post.is_deleted:
-            Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") - 1)
-        post.is_hidden = True
-        search.index_posts([post])
+        if changed:
+            if not post.is_deleted:
+                Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") - 1)
+            post.is_hidden = True
+            search.index_posts([post])
+            log_moderation(moderator=moderator, action=action, target=post, reason=reason)
     return bool(changed)
+
+
+def restore_post(*, post, moderator, reason=""):
+    """Undo a hide; open reports on the post are dismissed (a moderator has decided)."""
+    with transaction.atomic():
+        changed = Post.objects.filter(pk=post.pk, is_hidden=True).update(is_hidden=False)
+        if changed:
+            if not post.is_deleted:
+                Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") + 1)
+            post.is_hidden = False
+            search.index_posts([post])
+            _close_reports(Report.objects.filter(post=post), Report.DISMISSED)
+            log_moderation(moderator=moderator, action="restore_post", target=post, reason=reason)
+    return bool(changed)
+
+
+def set_notice(*, post, moderator, pinned, reason=""):
+    """공지: pin or unpin. Returns False if nothing changed."""
+    with transaction.atomic():
+        changed = Post.objects.filter(pk=post.pk, is_notice=not pinned).update(is_notice=pinned)
+        if changed:
+            post.is_notice = pinned
+            log_moderation(
+                moderator=moderator, action="pin_post" if pinned else "unpin_post", target=post, reason=reason
+            )
+    return bool(changed)
+
+
+def move_post(*, post, board, moderator, reason=""):
+    if post.board_id == board.pk:
+        return False
+    with transaction.atomic():
+        old_board_id = post.board_id
+        Post.objects.filter(pk=post.pk).update(board=board)
+        if not (post.is_hidden or post.is_deleted):
+            Board.objects.filter(pk=old_board_id).update(post_count=F("post_count") - 1)
+            Board.objects.filter(pk=board.pk).update(post_count=F("post_count") + 1)
+        post.board = board
+        search.index_posts([post])
+        old_name = Board.objects.filter(pk=old_board_id).values_list("name", flat=True).first()
+        log_moderation(
+            moderator=moderator, action="move_post", target=post, reason=reason or f"{old_name} → {board.name}"
+        )
+    return True
 
 
 def add_comment(*, post, author, body, parent=None, created_at=None):
@@ -102,7 +151,7 @@ def edit_comment(*, comment, body):
     return comment
 
 
-def delete_comment(*, comment):
+def delete_comment(*, comment, moderator=None, reason=""):
     """Soft delete: replies keep their place under a "삭제된 댓글입니다" placeholder."""
     with transaction.atomic():
         changed = Comment.objects.filter(pk=comment.pk, is_deleted=False).update(is_deleted=True)
@@ -110,6 +159,25 @@ def delete_comment(*, comment):
             Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
         comment.is_deleted = True
         search.index_comments([comment])
+        if changed and moderator is not None and moderator.pk != comment.author_id:
+            log_moderation(moderator=moderator, action="delete_comment", target=comment, reason=reason)
+    return bool(changed)
+
+
+def set_comment_hidden(*, comment, moderator, hidden, reason="", action=None):
+    """Hide or restore one comment; comment_count counts visible comments only."""
+    with transaction.atomic():
+        changed = Comment.objects.filter(pk=comment.pk, is_hidden=not hidden).update(is_hidden=hidden)
+        if changed:
+            if not comment.is_deleted:
+                delta = -1 if hidden else 1
+                Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + delta)
+            comment.is_hidden = hidden
+            search.index_comments([comment])
+            if not hidden:
+                _close_reports(Report.objects.filter(comment=comment), Report.DISMISSED)
+            action = action or ("hide_comment" if hidden else "restore_comment")
+            log_moderation(moderator=moderator, action=action, target=comment, reason=reason)
     return bool(changed)
 
 
@@ -158,18 +226,28 @@ def _count_of(queryset, field):
 
 
 def recount_counters(*, posts=None):
-    """Set denormalised counters from the rows themselves (views are kept: no rows record them).
+    """Set denormalised counters from the rows themselves (views are kept: no rows record
+    them). Returns how many rows were wrong, per counter.
 
-    Runs as a few set-based UPDATEs, so it stays fast at 100,000 posts.
+    A few set-based UPDATEs, so it stays fast at 100,000 posts.
     """
     posts = Post.objects.all() if posts is None else posts
+    truths = {
+        "comment_count": _count_of(Comment.objects.visible(), "post"),
+        "upvote_count": _count_of(PostVote.objects.filter(value=PostVote.UP), "post"),
+        "downvote_count": _count_of(PostVote.objects.filter(value=PostVote.DOWN), "post"),
+    }
+    board_truth = _count_of(Post.objects.visible(), "board")
     with transaction.atomic():
-        posts.update(
-            comment_count=_count_of(Comment.objects.visible(), "post"),
-            upvote_count=_count_of(PostVote.objects.filter(value=PostVote.UP), "post"),
-            downvote_count=_count_of(PostVote.objects.filter(value=PostVote.DOWN), "post"),
-        )
-        Board.objects.update(post_count=_count_of(Post.objects.visible(), "board"))
+        fixed = {
+            field: posts.annotate(truth=truth).exclude(**{field: F("truth")}).count() for field, truth in truths.items()
+        }
+        fixed["post_count"] = Board.objects.annotate(truth=board_truth).exclude(post_count=F("truth")).count()
+        if any(fixed[field] for field in truths):
+            posts.update(**truths)
+        if fixed["post_count"]:
+            Board.objects.update(post_count=board_truth)
+    return fixed
 
 
 def record_search(query):
@@ -187,3 +265,143 @@ def record_search(query):
             f"ON CONFLICT (day, term) DO UPDATE SET count = {table}.count + 1",
             [timezone.localdate(), " ".join(query.terms)[:100]],
         )
+
+
+# --- Moderation --------------------------------------------------------------------------
+
+
+def log_moderation(*, moderator, action, target, reason=""):
+    """One row of the public moderation log; called inside the action's transaction."""
+    from accounts.models import User
+
+    if isinstance(target, Post):
+        kind, title = "post", target.title
+    elif isinstance(target, Comment):
+        kind, title = "comment", f"{target.post.title} — 댓글: {target.excerpt}"
+    elif isinstance(target, User):
+        kind, title = "user", target.nickname
+    else:
+        raise TypeError(f"cannot log {target!r}")
+    ModerationLog.objects.create(
+        moderator=moderator if moderator is not None and moderator.is_authenticated else None,
+        action=action,
+        target_type=kind,
+        target_id=target.pk,
+        target_title=title[:200],
+        reason=(reason or "")[:500],
+    )
+
+
+def _close_reports(reports, status):
+    return reports.filter(status=Report.OPEN).update(status=status, resolved_at=timezone.now())
+
+
+class AlreadyReported(Exception):
+    pass
+
+
+def report_item(*, reporter, reason, detail="", post=None, comment=None):
+    """신고 once per member and item. At BOARD_AUTO_HIDE_REPORTS distinct open reports the
+    item is hidden until a moderator decides. Returns True if this report hid it."""
+    from django.conf import settings
+
+    try:
+        with transaction.atomic():
+            Report.objects.create(reporter=reporter, post=post, comment=comment, reason=reason, detail=detail[:500])
+    except IntegrityError as error:
+        raise AlreadyReported from error
+    with transaction.atomic():
+        target = post or comment
+        open_reports = Report.objects.filter(post=post, comment=comment, status=Report.OPEN)
+        if open_reports.count() < settings.BOARD_AUTO_HIDE_REPORTS:
+            return False
+        reason_text = f"신고 {open_reports.count()}건"
+        if post is not None:
+            return hide_post(post=post, moderator=None, reason=reason_text, action="auto_hide_post")
+        return set_comment_hidden(
+            comment=target, moderator=None, hidden=True, reason=reason_text, action="auto_hide_comment"
+        )
+
+
+def hide_reported(*, moderator, post=None, comment=None, reason=""):
+    """Report queue: hide the item and resolve its open reports."""
+    with transaction.atomic():
+        if post is not None:
+            hide_post(post=post, moderator=moderator, reason=reason or "신고 처리")
+        else:
+            set_comment_hidden(comment=comment, moderator=moderator, hidden=True, reason=reason or "신고 처리")
+        _close_reports(Report.objects.filter(post=post, comment=comment), Report.HIDDEN)
+
+
+def dismiss_reports(*, moderator, post=None, comment=None, reason=""):
+    """Report queue: the item is fine. Its reports are dismissed and, if the reports had
+    hidden it, it comes back."""
+    with transaction.atomic():
+        target = post or comment
+        closed = _close_reports(Report.objects.filter(post=post, comment=comment), Report.DISMISSED)
+        auto = "auto_hide_post" if post is not None else "auto_hide_comment"
+        hidden_by_reports = ModerationLog.objects.filter(
+            action=auto, target_id=target.pk, target_type="post" if post is not None else "comment"
+        ).exists()
+        if target.is_hidden and hidden_by_reports:
+            if post is not None:
+                restore_post(post=post, moderator=moderator, reason="신고 기각")
+            else:
+                set_comment_hidden(comment=comment, moderator=moderator, hidden=False, reason="신고 기각")
+        log_moderation(moderator=moderator, action="dismiss_reports", target=target, reason=reason or f"{closed}건")
+    return closed
+
+
+def ban_member(*, user, moderator, reason=""):
+    """정지: the spam clean-up in one step. The account is switched off and every visible
+    post and comment of the member is hidden, with every counter moved to match."""
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        posts = Post.objects.filter(author=user, is_hidden=False)
+        for board_id, n in _counts_by(posts.filter(is_deleted=False), "board_id"):
+            Board.objects.filter(pk=board_id).update(post_count=F("post_count") - n)
+        post_ids = list(posts.values_list("id", flat=True))
+        posts.update(is_hidden=True)
+        comments = Comment.objects.filter(author=user, is_hidden=False)
+        for post_id, n in _counts_by(comments.filter(is_deleted=False), "post_id"):
+            Post.objects.filter(pk=post_id).update(comment_count=F("comment_count") - n)
+        comment_ids = list(comments.values_list("id", flat=True))
+        comments.update(is_hidden=True)
+        search.unindex(post_ids=post_ids, comment_ids=comment_ids)
+        summary = f"글 {len(post_ids)}개, 댓글 {len(comment_ids)}개 숨김"
+        log_moderation(moderator=moderator, action="ban_user", target=user, reason=f"{reason} ({summary})".strip())
+    return len(post_ids), len(comment_ids)
+
+
+def unban_member(*, user, moderator, reason=""):
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        log_moderation(moderator=moderator, action="unban_user", target=user, reason=reason)
+
+
+def restore_member_content(*, user, moderator, reason=""):
+    """Bring back every hidden post and comment of the member (after a mistaken ban)."""
+    with transaction.atomic():
+        posts = Post.objects.filter(author=user, is_hidden=True)
+        for board_id, n in _counts_by(posts.filter(is_deleted=False), "board_id"):
+            Board.objects.filter(pk=board_id).update(post_count=F("post_count") + n)
+        post_ids = list(posts.values_list("id", flat=True))
+        posts.update(is_hidden=False)
+        comments = Comment.objects.filter(author=user, is_hidden=True)
+        for post_id, n in _counts_by(comments.filter(is_deleted=False), "post_id"):
+            Post.objects.filter(pk=post_id).update(comment_count=F("comment_count") + n)
+        comment_ids = list(comments.values_list("id", flat=True))
+        comments.update(is_hidden=False)
+        search.index_posts(Post.objects.filter(id__in=post_ids))
+        search.index_comments(Comment.objects.filter(id__in=comment_ids))
+        summary = f"글 {len(post_ids)}개, 댓글 {len(comment_ids)}개 복원"
+        log_moderation(
+            moderator=moderator, action="restore_user_content", target=user, reason=f"{reason} ({summary})".strip()
+        )
+    return len(post_ids), len(comment_ids)
+
+
+def _counts_by(queryset, field):
+    return queryset.order_by().values_list(field).annotate(n=Count("id")).values_list(field, "n")

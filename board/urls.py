@@ -32,6 +32,11 @@ urlpatterns = [
     path("b/<slug:slug>/<int:post_id>/delete/", views.post_delete, name="post_delete"),
     path("b/<slug:slug>/<int:post_id>/comments/", views.comment_create, name="comment_create"),
     path("b/<slug:slug>/<int:post_id>/vote/", views.vote, name="vote"),
+    path("b/<slug:slug>/<int:post_id>/moderate/", views.post_moderate, name="post_moderate"),
+    path("b/<slug:slug>/<int:post_id>/report/", views.report_post, name="report_post"),
+    path("comments/<int:comment_id>/moderate/", views.comment_moderate, name="comment_moderate"),
+    path("comments/<int:comment_id>/report/", views.report_comment, name="report_comment"),
+    path("modlog/", views.moderation_log, name="modlog"),
     path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
 ]

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Value
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import int_to_base36 as base36
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from . import markup, permissions, search, services
-from .forms import CommentForm, PostForm
-from .models import Board, Comment, Post, PostVote, attach_tags
+from .forms import CommentForm, ModerationForm, PostForm, ReportForm
+from .models import Board, Comment, ModerationLog, Post, PostVote, attach_tags
 from .pagination import Pager, parse_page_number
 from .ratelimit import rate_limited, wants_json
 
@@ -137,14 +137,17 @@ def mark_matches(posts, query):
         post.snippet_html = search.snippet(post.excerpt, query)
 
 
-def get_visible_post(slug, post_id):
+def get_visible_post(slug, post_id, user=None):
+    """The post, or a 404 when it is unknown, deleted, or hidden from this reader.
+    Moderators also see hidden posts, marked 숨김."""
     board = get_object_or_404(Board, slug=slug)
-    post = get_object_or_404(Post.objects.visible().for_detail(), board=board, pk=post_id)
+    posts = Post.objects.filter(is_deleted=False) if permissions.can_moderate(user) else Post.objects.visible()
+    post = get_object_or_404(posts.for_detail(), board=board, pk=post_id)
     return board, post
 
 
 def post_detail(request, slug, post_id):
-    board, post = get_visible_post(slug, post_id)
+    board, post = get_visible_post(slug, post_id, request.user)
     viewed = viewed_post_ids(request)
     first_view = post.pk not in viewed
     if first_view:
@@ -159,7 +162,7 @@ def render_article(request, board, post, *, status=200, comment_form=None, error
     """The article page; also the page a refused comment or vote is shown on, with its message."""
     user = request.user
     options = ListOptions.from_request(request)
-    comments = thread_comments(Comment.objects.for_post(post), show_hidden=user.is_staff)
+    comments = thread_comments(Comment.objects.for_post(post), show_hidden=permissions.can_moderate(user))
     if options.searching:
         results = options.results(board)
         total, position, fetch = min(results.count(), search.COUNT_CAP), results.newer_than(post), results.page
@@ -194,6 +197,7 @@ def render_article(request, board, post, *, status=200, comment_form=None, error
             "comment_form": comment_form or CommentForm(),
             "can_comment": permissions.can_comment(user, post),
             "can_edit": permissions.can_edit_post(user, post),
+            "can_moderate": permissions.can_moderate(user),
             "my_vote": my_vote,
             "error": error,
             "pager": pager,
@@ -510,3 +514,96 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# --- Moderation on the site --------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def post_moderate(request, slug, post_id):
+    """숨기기/복원/공지 from the article page, for 운영진 only."""
+    if not permissions.can_moderate(request.user):
+        raise PermissionDenied("운영진만 할 수 있는 작업입니다.")
+    board, post = get_visible_post(slug, post_id, request.user)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        return render_article(request, board, post, status=400, error="알 수 없는 운영 작업입니다.")
+    action, reason, moderator = form.cleaned_data["action"], form.cleaned_data["reason"], request.user
+    if action == "hide":
+        services.hide_post(post=post, moderator=moderator, reason=reason)
+        messages.success(request, "글을 숨겼습니다. 일반 회원에게는 보이지 않습니다.")
+    elif action == "restore":
+        services.restore_post(post=post, moderator=moderator, reason=reason)
+        messages.success(request, "글을 복원했습니다.")
+    else:
+        services.set_notice(post=post, moderator=moderator, pinned=action == "pin", reason=reason)
+        messages.success(request, "공지로 지정했습니다." if action == "pin" else "공지를 해제했습니다.")
+    return redirect(post)
+
+
+@require_POST
+@login_required
+def comment_moderate(request, comment_id):
+    if not permissions.can_moderate(request.user):
+        raise PermissionDenied("운영진만 할 수 있는 작업입니다.")
+    comment = get_comment(comment_id)
+    action = request.POST.get("action")
+    if action not in ("hide", "restore"):
+        return render(request, "400.html", status=400)
+    services.set_comment_hidden(
+        comment=comment, moderator=request.user, hidden=action == "hide", reason=request.POST.get("reason", "")[:500]
+    )
+    return redirect(f"{comment.post.get_absolute_url()}#c{comment.pk}")
+
+
+@login_required
+def report_post(request, slug, post_id):
+    board, post = get_visible_post(slug, post_id)
+    return report(request, post=post, target_title=post.title, back=post.get_absolute_url())
+
+
+@login_required
+def report_comment(request, comment_id):
+    comment = get_comment(comment_id)
+    if not comment.is_visible:
+        raise Http404
+    back = f"{comment.post.get_absolute_url()}#c{comment.pk}"
+    return report(request, comment=comment, target_title=f"댓글: {comment.excerpt}", back=back)
+
+
+def report(request, *, target_title, back, post=None, comment=None):
+    target = post or comment
+    refusal = permissions.report_refusal(request.user, target)
+    if refusal:
+        raise PermissionDenied(refusal)
+    form = ReportForm(request.POST or None)
+    context = {"form": form, "target_title": target_title, "back": back}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "board/report_form.html", context, status=400)
+        try:
+            services.report_item(
+                reporter=request.user,
+                post=post,
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+            )
+        except services.AlreadyReported:
+            context["error"] = "이미 신고하셨습니다. 운영진이 확인하고 있습니다."
+            return render(request, "board/report_form.html", context, status=409)
+        messages.success(request, "신고를 접수했습니다. 운영진이 확인하겠습니다.")
+        return redirect(back)
+    return render(request, "board/report_form.html", context)
+
+
+MODLOG_PAGE_SIZE = 30
+
+
+def moderation_log(request):
+    """/modlog/: every moderation action, public, as Lobsters does."""
+    logs = ModerationLog.objects.newest_first()
+    pager = Pager.for_total(parse_page_number(request.GET.get("page")), logs.count(), MODLOG_PAGE_SIZE)
+    entries = list(logs[pager.offset : pager.offset + MODLOG_PAGE_SIZE])
+    return render(request, "board/moderation_log.html", {"entries": entries, "pager": pager})
