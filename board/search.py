@@ -174,10 +174,25 @@ def plain_text(body_html):
 # instead of collecting every match of a common word first.
 
 
+def count_limit(page, per_page):
+    """How far to count for a results page: enough to draw its window of ten page numbers
+    and the 다음 link, never past COUNT_CAP. Counting every match of a common word costs
+    more than the page itself (docs/search.md)."""
+    from .pagination import PAGER_WINDOW
+
+    window_end = ((page - 1) // PAGER_WINDOW + 1) * PAGER_WINDOW
+    return min(window_end * per_page, COUNT_CAP) + 1
+
+
+def count_label(count, limit):
+    """ "37" or, when counting stopped at the limit, "200+"."""
+    return f"{limit - 1:,}+" if count >= limit else f"{count:,}"
+
+
 class Results:
     """The posts matching a query in one field, optionally in one board.
 
-    `page()` fetches one page, `count()` counts up to COUNT_CAP + 1, `newer_than(post)`
+    `page()` fetches one page, `count(limit)` counts up to `limit`, `newer_than(post)`
     counts matches listed above a post (for the page an article sits on).
     """
 
@@ -194,11 +209,11 @@ class Results:
         found = Post.objects.visible().for_list().select_related("board").in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
 
-    def count(self):
+    def count(self, limit=COUNT_CAP + 1):
         if self.field == "author":
-            return self._author_matches()[: COUNT_CAP + 1].count()
+            return self._author_matches()[:limit].count()
         sql, params = self._select()
-        return _scalar(f"SELECT COUNT(*) FROM ({sql} LIMIT {COUNT_CAP + 1}) AS capped", params)
+        return _scalar(f"SELECT COUNT(*) FROM ({sql} LIMIT {int(limit)}) AS capped", params)
 
     def newer_than(self, post):
         if self.field == "author":
@@ -273,49 +288,64 @@ def _sqlite_select(results, *, ordered, above_id):
     return sql, params
 
 
-def _postgres_condition(columns, runs):
-    """Every run in one of the columns: the GIN index narrows, LIKE makes it exact."""
-    parts, params = [], []
+POSTGRES_VECTOR = {"title": "title_vector", "body": "body_vector", "title_body": "document_vector", "comment": "vector"}
+
+
+def _postgres_conditions(field, columns, runs, alias=""):
+    """(index condition, exact condition) for a field and the query's runs.
+
+    One GIN lookup finds the rows holding every bigram of every run, which is exact for
+    runs of one bigram; longer runs also need LIKE on the bigram text to check the order.
+    That text is long and TOASTed, so LIKE is applied in an outer step, row by row in page
+    order, and stops when the page is full.
+    """
+    index_condition = f"{alias}{POSTGRES_VECTOR[field]} @@ plainto_tsquery('simple'::regconfig, %s)"
+    exact_parts, exact_params = [], []
     for run in runs:
-        alternatives = []
-        for column in columns:
-            vector = column.replace("_grams", "_vector").replace("grams", "vector")
-            condition = f"{vector} @@ plainto_tsquery('simple'::regconfig, %s)"
-            params.append(run)
-            if " " in run:  # one bigram is exact already; a longer run needs its order checked
-                condition += f" AND {column} LIKE %s"
-                params.append(f"%{run}%")
-            alternatives.append(f"({condition})")
-        parts.append("(" + " OR ".join(alternatives) + ")")
-    return " AND ".join(parts), params
+        if " " not in run:
+            continue
+        exact_parts.append("(" + " OR ".join(f"x.{column} LIKE %s" for column in columns) + ")")
+        exact_params += [f"%{run}%"] * len(columns)
+    return index_condition, [" ".join(runs)], " AND ".join(exact_parts), exact_params
 
 
 def _postgres_select(results, *, ordered, above_id):
     runs = results.query.runs
     if results.field == "comment":
-        condition, params = _postgres_condition(["grams"], runs)
-        key = "s.post_id"
+        columns, alias, table, table_key = ["grams"], "s.", "board_commentsearch", "comment_id"
+        key, row_key, board_column = "s.post_id", "s.comment_id", "p.board_id"
         source = "board_commentsearch s JOIN board_post p ON p.id = s.post_id AND NOT p.is_hidden AND NOT p.is_deleted"
-        board_column = "p.board_id"
     else:
-        condition, params = _postgres_condition(POST_COLUMNS[results.field], runs)
-        key, source, board_column = "post_id", "board_postsearch", "board_id"
-    where = [condition]
+        columns, alias, table, table_key = POST_COLUMNS[results.field], "", "board_postsearch", "post_id"
+        key, row_key, source, board_column = "post_id", "post_id", "board_postsearch", "board_id"
+    index_condition, params, exact_condition, exact_params = _postgres_conditions(results.field, columns, runs, alias)
+    where = [index_condition]
     if results.board is not None:
         where.append(f"{board_column} = %s")
         params.append(results.board.pk)
     if above_id is not None:
         where.append(f"{key} > %s")
         params.append(above_id)
-    if ordered and results.order == "relevance" and results.field == "title_body":
-        title_condition, title_params = _postgres_condition(POST_COLUMNS["title"], runs)
-        sql = f"SELECT {key} FROM {source} WHERE {' AND '.join(where)} GROUP BY {key}"
-        sql += f" ORDER BY bool_or({title_condition}) DESC, {key} DESC"
-        return sql, params + title_params
-    distinct = "DISTINCT " if results.field == "comment" else ""  # a post has many comments
-    sql = f"SELECT {distinct}{key} FROM {source} WHERE {' AND '.join(where)}"
-    if ordered:
-        sql += f" ORDER BY {key} DESC"
+    relevance = ordered and results.order == "relevance" and results.field == "title_body"
+    candidates = f"SELECT {key} AS id, {row_key} AS row_id FROM {source} WHERE {' AND '.join(where)}"
+    if ordered and not relevance:
+        candidates += f" ORDER BY {key} DESC, {row_key} DESC"
+    sql = f"SELECT id, row_id FROM ({candidates} OFFSET 0) AS candidates"
+    if exact_condition:
+        # A scalar subquery per candidate: the planner cannot turn it into a join that
+        # would read every candidate's text before the first page is out.
+        exact = f"SELECT {exact_condition} FROM {table} x WHERE x.{table_key} = candidates.row_id"
+        sql += f" WHERE ({exact})"
+        params += exact_params
+    if results.field == "comment":
+        # A post with several matching comments once; DISTINCT ON keeps the order.
+        sql = f"SELECT DISTINCT ON (id) id FROM ({sql}) AS matches" + (" ORDER BY id DESC" if ordered else "")
+    else:
+        sql = f"SELECT id FROM ({sql}) AS matches"
+    if relevance:
+        title_match = " AND ".join("x.title_grams LIKE %s" for _ in runs)
+        sql += f" ORDER BY (SELECT {title_match} FROM board_postsearch x WHERE x.post_id = matches.id) DESC, id DESC"
+        params += [f"%{run}%" for run in runs]
     return sql, params
 
 

@@ -80,29 +80,30 @@ class ListOptions:
         order = "relevance" if self.sort == "relevance" else "new"
         return search.Results(self.query, self.field, board=board, order=order)
 
-    def apply(self, board):
-        """How to fetch a page of this list, and its total (a capped count when searching)."""
+    def apply(self, board, page):
+        """How to fetch a page of this list, its total, and the total as shown (a search
+        counts only as far as the pager needs: "200+")."""
         if self.searching:
             results = self.results(board)
-            return results.page, results.count()
+            limit = search.count_limit(page, board.page_size)
+            count = results.count(limit)
+            return results.page, count, search.count_label(count, limit)
         posts = Post.objects.visible().in_board(board)
         if self.sort == "popular":
             since = timezone.now() - timedelta(days=PERIODS[self.period][1])
             ordered, total = posts.popular_since(since), None
         else:
             ordered, total = posts.sorted_by(self.sort), board.post_count
-        return (lambda offset, limit: list(ordered.for_list()[offset : offset + limit])), (
-            ordered.count() if total is None else total
-        )
+        total = ordered.count() if total is None else total
+        return (lambda offset, limit: list(ordered.for_list()[offset : offset + limit])), total, f"{total:,}"
 
 
 def post_list(request, slug):
     board = get_object_or_404(Board, slug=slug)
     options = ListOptions.from_request(request)
-    fetch, total = options.apply(board)
-    total_capped = options.searching and total > search.COUNT_CAP
     requested_page = parse_page_number(request.GET.get("page"))
-    pager = Pager.for_total(requested_page, min(total, search.COUNT_CAP) if total_capped else total, board.page_size)
+    fetch, total, total_label = options.apply(board, requested_page)
+    pager = Pager.for_total(requested_page, total, board.page_size)
     posts = fetch(pager.offset, pager.per_page)
     show_notices = pager.number == 1 and not options.searching and options.sort == "new"
     notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first()) if show_notices else []
@@ -125,10 +126,16 @@ def post_list(request, slug):
             "periods": PERIODS,
             "fields": search.FIELDS,
             "link_query": options.article_query(),
-            "total_capped": total_capped,
+            "total_label": total_label,
+            "pages_label": pages_label(pager, total_label),
             "can_write": permissions.can_write_post(request.user, board),
         },
     )
+
+
+def pages_label(pager, total_label):
+    """ "12" pages, or "10+" when a search stopped counting (its pager counts one more)."""
+    return f"{pager.num_pages - 1:,}+" if total_label.endswith("+") else f"{pager.num_pages:,}"
 
 
 def mark_matches(posts, query):
@@ -165,10 +172,14 @@ def render_article(request, board, post, *, status=200, comment_form=None, error
     comments = thread_comments(Comment.objects.for_post(post), show_hidden=permissions.can_moderate(user))
     if options.searching:
         results = options.results(board)
-        total, position, fetch = min(results.count(), search.COUNT_CAP), results.newer_than(post), results.page
+        position, fetch = results.newer_than(post), results.page
+        limit = search.count_limit(position // board.page_size + 1, board.page_size)
+        total = results.count(limit)
+        total_label = search.count_label(total, limit)
     else:
         in_board = Post.objects.visible().in_board(board).newest_first()
         total, position = board.post_count, in_board.newer_than(post).count()
+        total_label = f"{total:,}"
 
         def fetch(offset, limit):
             return list(in_board.for_list()[offset : offset + limit])
@@ -207,6 +218,8 @@ def render_article(request, board, post, *, status=200, comment_form=None, error
             "list_base": board.get_absolute_url(),
             "link_query": options.article_query(),
             "options": options,
+            "total_label": total_label,
+            "pages_label": pages_label(pager, total_label),
         },
         status=status,
     )
@@ -444,20 +457,21 @@ def site_search(request):
     context = {"options": options, "fields": search.FIELDS, "sorts": SEARCH_SORTS, "boards": boards}
     if not options.searching:
         return render(request, "board/search.html", context, status=400 if options.query.error else 200)
-    counts = {board.slug: options.results(board).count() for board in boards}
+    requested_page = parse_page_number(request.GET.get("page"))
+    limit = search.count_limit(requested_page, SITE_PAGE_SIZE)
+    counts = {board.slug: options.results(board).count(limit) for board in boards}
     selected = next((b for b in boards if b.slug == request.GET.get("board")), None)
-    total = counts[selected.slug] if selected else min(sum(counts.values()), search.COUNT_CAP + 1)
-    pager = Pager.for_total(parse_page_number(request.GET.get("page")), min(total, search.COUNT_CAP), SITE_PAGE_SIZE)
+    total = counts[selected.slug] if selected else min(sum(counts.values()), limit)
+    pager = Pager.for_total(requested_page, total, SITE_PAGE_SIZE)
     posts = options.results(selected).page(pager.offset, SITE_PAGE_SIZE)
     mark_matches(posts, options.query)
-    if parse_page_number(request.GET.get("page")) == 1:
+    if requested_page == 1:
         services.record_search(options.query)
     context.update(
         {
-            "counts": [(board, counts[board.slug]) for board in boards],
+            "counts": [(board, search.count_label(counts[board.slug], limit)) for board in boards],
             "selected": selected,
-            "total": total,
-            "cap": search.COUNT_CAP,
+            "total_label": search.count_label(total, limit),
             "pager": pager,
             "posts": posts,
             "link_query": options.article_query(),
