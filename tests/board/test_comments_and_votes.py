@@ -307,3 +307,22 @@ def test_article_budget_with_a_member_and_many_comments(
         response = reader_client.get(post.get_absolute_url())
 
     assert main_text(response).count("대댓글-") == rows
+
+
+# --- Forged requests ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/b/ainews/{id}/vote/", "/b/ainews/{id}/comments/", "/b/ainews/{id}/delete/"])
+def test_forged_posts_without_a_csrf_token_are_refused_in_korean(reader, make_post, path):
+    from django.test import Client
+
+    post = make_post(author=reader)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+
+    response = client.post(path.format(id=post.pk), {"value": "up", "body": "위조"})
+
+    assert response.status_code == 403
+    assert "보안 토큰이 없거나 만료되었습니다." in page_text(response)
+    post.refresh_from_db()
+    assert not post.is_deleted and post.comment_count == 0 and not Comment.objects.exists()

@@ -241,3 +241,15 @@ def test_share_tags_are_escaped(client, make_post):
     head = client.get(post.get_absolute_url()).content.decode().split("</head>")[0]
 
     assert '<meta property="og:title" content="따옴표 &quot; 와 &lt;태그&gt;">' in head
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_tag_page_query_budget(client, make_post, django_assert_max_num_queries, rows):
+    for i in range(rows):
+        make_post(title=f"글 {i}", tags=["LLM", f"태그{i}"])
+    client.get("/b/nope-warmup/")
+
+    with django_assert_max_num_queries(5):
+        response = client.get("/tags/llm/")
+
+    assert len(link_titles(response)) == min(rows, 20)
