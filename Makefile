@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint seed clean
+.PHONY: install run serve test lint seed clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,16 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The production settings (DEBUG off, hashed and compressed static files from WhiteNoise,
+# gunicorn) over plain HTTP on 127.0.0.1; see docs/deploy.md for the real thing.
+SERVE_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0123456789}
+
+serve: $(STAMP)
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(PY) manage.py seed_demo
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

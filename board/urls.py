@@ -25,6 +25,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
     path("b/<slug:slug>/", views.post_list, name="post_list"),
     path("b/<slug:slug>/write/", views.post_write, name="post_write"),
     path("b/<slug:slug>/<int:post_id>/", views.post_detail, name="post_detail"),

@@ -5,7 +5,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Value
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -621,3 +623,24 @@ def moderation_log(request):
     pager = Pager.for_total(parse_page_number(request.GET.get("page")), logs.count(), MODLOG_PAGE_SIZE)
     entries = list(logs[pager.offset : pager.offset + MODLOG_PAGE_SIZE])
     return render(request, "board/moderation_log.html", {"entries": entries, "pager": pager})
+
+
+def healthz(request):
+    """200 when the database and the cache answer, 503 otherwise (for load balancers)."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001  (any failure means unhealthy)
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        cache.set("healthz", "ok", 10)
+        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "error: no round trip"
+    except Exception as error:  # noqa: BLE001
+        checks["cache"] = f"error: {type(error).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    response = JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response

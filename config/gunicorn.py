@@ -1,0 +1,25 @@
+"""gunicorn settings: `gunicorn -c config/gunicorn.py config.wsgi`.
+
+Every value can be overridden from the environment, so the same file serves `make serve`,
+the benchmarks and production (docs/deploy.md)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Synchronous workers: the views are short and database-bound, and with two cores the
+# usual 2 × cores + 1 keeps both busy while one worker waits on the database.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
+keepalive = 5
+# Recycle workers now and then, so a slow leak can never grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = 500
+# Heartbeat files in memory: a worker never blocks on a slow disk to say it is alive.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "ainews"
