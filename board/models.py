@@ -70,6 +70,14 @@ class PostQuerySet(models.QuerySet):
         """What a list row shows: no body, the author's name. The order is the caller's."""
         return self.select_related("author").defer("body", "body_html")
 
+    def page(self, offset, limit):
+        """One page of this ordered list in two steps: the ids from the index that serves
+        the order (a deep page skips index entries, never table rows), then those rows.
+        Page 3,000 then costs about what page 1 does."""
+        ids = list(self.values_list("id", flat=True)[offset : offset + limit])
+        found = {row.pk: row for row in self.filter(id__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
     def for_detail(self):
         return self.select_related("board", "author").prefetch_related("tags")
 
@@ -154,6 +162,11 @@ class Post(models.Model):
                 fields=["board", "-created_at", "-id"],
                 name="post_board_visible_idx",
                 condition=Q(is_hidden=False, is_deleted=False),
+            ),
+            models.Index(
+                fields=["board", "-created_at", "-id"],
+                name="post_board_notice_idx",
+                condition=Q(is_notice=True, is_hidden=False, is_deleted=False),
             ),
             models.Index(fields=["-created_at", "-id"], name="post_created_idx"),
             *[

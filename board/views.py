@@ -97,7 +97,7 @@ class ListOptions:
         else:
             ordered, total = posts.sorted_by(self.sort), board.post_count
         total = ordered.count() if total is None else total
-        return (lambda offset, limit: list(ordered.for_list()[offset : offset + limit])), total, f"{total:,}"
+        return ordered.for_list().page, total, f"{total:,}"
 
 
 def post_list(request, slug):
@@ -183,8 +183,7 @@ def render_article(request, board, post, *, status=200, comment_form=None, error
         total, position = board.post_count, in_board.newer_than(post).count()
         total_label = f"{total:,}"
 
-        def fetch(offset, limit):
-            return list(in_board.for_list()[offset : offset + limit])
+        fetch = in_board.for_list().page
 
     pager = Pager.containing(position, total, board.page_size)
     # One row either side of the page, so 이전글/다음글 come from the same query.
