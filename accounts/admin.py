@@ -27,6 +27,10 @@ class UserAdmin(BaseUserAdmin):
             return super().get_readonly_fields(request, obj)
         return ("is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined")
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a member would cascade their votes behind the counters; ban instead.
+        return False
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # members are banned or withdraw; rows stay for the record

@@ -64,8 +64,9 @@ def my_menu(request):
         items = Post.objects.visible().filter(author=user).select_related("board").for_list().newest_first()
         total = user.posts.filter(is_hidden=False, is_deleted=False).count()
     elif tab == "comments":
-        items = Comment.objects.visible().filter(author=user).select_related("post__board").order_by("-id")
-        total = Comment.objects.visible().filter(author=user).count()
+        mine = Comment.objects.visible().filter(author=user, post__is_hidden=False, post__is_deleted=False)
+        items = mine.select_related("post__board").order_by("-id")
+        total = mine.count()
     else:
         items = (
             Post.objects.visible().filter(votes__user=user).select_related("board", "author").for_list().newest_first()

@@ -64,6 +64,16 @@ class PostAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # posts are written on the site, where the counters and limits apply
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a hard delete would bypass the counters; the 삭제 action is soft
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moderators act through the actions, which are logged; rewriting a member's words
+        # or author is for superusers only.
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return self.fields
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # a hard delete would bypass the counters
@@ -143,6 +153,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if request.user.is_superuser else self.fields
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -30,6 +30,9 @@ def _refuse(name, reason):
     raise ValidationError(f"{name}: {reason}", code="invalid_image")
 
 
+MAX_FRAMES = 300
+
+
 def prepare_upload(upload):
     """Check one uploaded file and return its display copy and thumbnail, or raise a
     ValidationError whose message names the file."""
@@ -38,30 +41,35 @@ def prepare_upload(upload):
         _refuse(name, f"{_size_label(settings.BOARD_IMAGE_MAX_BYTES)}를 넘는 이미지는 올릴 수 없습니다.")
     data = upload.read()
     not_an_image = "이미지 파일이 아닙니다. JPEG, PNG, GIF, WebP만 올릴 수 있습니다."
+    too_big = "이미지가 너무 큽니다. 4천만 화소 이하만 올릴 수 있습니다."
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ALLOWED_FORMATS:
                 _refuse(name, not_an_image)
             width, height = probe.size
-            # Refused before decoding, so a decompression bomb never reaches memory.
-            if width * height > settings.BOARD_IMAGE_MAX_PIXELS:
-                _refuse(name, f"이미지가 너무 큽니다 ({width}×{height}). 4천만 화소 이하만 올릴 수 있습니다.")
+            frames = getattr(probe, "n_frames", 1)
+            # Refused before decoding, so a decompression bomb never reaches memory; the
+            # frames of an animation count too.
+            if width * height * min(frames, MAX_FRAMES) > settings.BOARD_IMAGE_MAX_PIXELS or frames > MAX_FRAMES:
+                _refuse(
+                    name,
+                    f"이미지가 너무 큽니다 ({width}×{height}, {frames}프레임). 4천만 화소 이하만 올릴 수 있습니다.",
+                )
             probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            extension = ALLOWED_FORMATS[image.format]
+            display = _encode_display(image)
+            thumbnail = _encode_thumbnail(image)
     except ValidationError:
         raise
     except Image.DecompressionBombError:
-        _refuse(name, "이미지가 너무 큽니다. 4천만 화소 이하만 올릴 수 있습니다.")
-    except (UnidentifiedImageError, SyntaxError):
+        _refuse(name, too_big)
+    except UnidentifiedImageError:
         _refuse(name, not_an_image)
-    except (OSError, ValueError, EOFError):
+    except Exception:  # noqa: BLE001  (any decoder failure: truncated, corrupt frames, bad EXIF)
         _refuse(name, "이미지 파일이 손상되었거나 일부가 잘렸습니다.")
-    with image:
-        extension = ALLOWED_FORMATS[image.format]
-        stem = os.path.splitext(name)[0][:80] or "image"
-        display = _encode_display(image)
-        thumbnail = _encode_thumbnail(image)
+    stem = os.path.splitext(name)[0][:80] or "image"
     return PreparedImage(
         original_name=name,
         display=ContentFile(display, name=f"{stem}.{extension}"),

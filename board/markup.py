@@ -51,7 +51,10 @@ def _is_allowed_image_src(value):
     if value.startswith(settings.MEDIA_URL) and "//" not in value and ".." not in value:
         return True
     parts = urlsplit(value)
-    return parts.scheme == "https" and bool(parts.netloc)
+    # Not this site's own pages: an <img> pointing at /search/?q=… would make every
+    # reader's browser run that search (and count it for 인기검색어).
+    own_hosts = {host.lower() for host in settings.ALLOWED_HOSTS if not host.startswith(".") and host != "*"}
+    return parts.scheme == "https" and bool(parts.hostname) and parts.hostname.lower() not in own_hosts
 
 
 def _set_link_rel(attrs, new=False):

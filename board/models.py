@@ -143,6 +143,9 @@ class Post(models.Model):
     is_notice = models.BooleanField("공지", default=False)
     is_hidden = models.BooleanField("숨김", default=False)
     is_deleted = models.BooleanField("삭제됨", default=False)
+    # Set by a ban, so lifting it restores exactly what the ban hid, not what moderators
+    # or reports hid for their own reasons.
+    hidden_by_ban = models.BooleanField("정지로 숨김", default=False, editable=False)
     # The first image's list thumbnail, kept on the row so lists need no extra query.
     thumbnail_url = models.CharField("목록 썸네일", max_length=300, blank=True, editable=False)
 
@@ -251,6 +254,7 @@ class Comment(models.Model):
     edited_at = models.DateTimeField("수정일", null=True, blank=True, editable=False)
     is_deleted = models.BooleanField("삭제됨", default=False)
     is_hidden = models.BooleanField("숨김", default=False)
+    hidden_by_ban = models.BooleanField("정지로 숨김", default=False, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

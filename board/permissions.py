@@ -21,7 +21,7 @@ def can_write_post(user, board):
 
 
 def can_edit_post(user, post):
-    return is_member(user) and (post.author_id == user.pk or user.is_staff)
+    return is_member(user) and (post.author_id == user.pk or can_moderate(user))
 
 
 def can_delete_post(user, post):
@@ -46,7 +46,7 @@ def report_refusal(user, target):
 
 
 def can_edit_comment(user, comment):
-    return is_member(user) and not comment.is_deleted and (comment.author_id == user.pk or user.is_staff)
+    return is_member(user) and not comment.is_deleted and (comment.author_id == user.pk or can_moderate(user))
 
 
 def can_delete_comment(user, comment):

@@ -224,7 +224,8 @@ class Results:
     def _author_matches(self):
         from .models import Post
 
-        matches = Post.objects.visible()
+        # Withdrawn members are "탈퇴한 회원" everywhere; their old 닉네임 finds nothing.
+        matches = Post.objects.visible().filter(author__withdrawn_at__isnull=True)
         if self.board is not None:
             matches = matches.in_board(self.board)
         for term in self.query.terms:

@@ -1,6 +1,8 @@
 """Writes that touch counters or several rows. Each runs in one transaction and moves
 counters with F() expressions, so concurrent requests never lose an update."""
 
+import hashlib
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -8,6 +10,8 @@ from django.utils import timezone
 
 from . import markup, search
 from .models import Board, Comment, ModerationLog, Post, PostImage, PostVote, Report
+
+EDITABLE_FIELDS = ["title", "body", "body_html", "excerpt", "source_url", "edited_at", "updated_at"]
 
 
 def create_post(*, board, author, title, body, tags=(), source_url="", images=(), is_notice=False, created_at=None):
@@ -36,10 +40,13 @@ def edit_post(*, post, title, body, tags, source_url, images=()):
     with transaction.atomic():
         post.title, post.body, post.source_url = title, body, source_url
         post.edited_at = timezone.now()
-        post.save()
+        # Only the author's fields: the flags and counters may have moved since the form
+        # was loaded (a moderator's hide, new votes), and must not be written back.
+        post.save(update_fields=EDITABLE_FIELDS)
         if images:
             _attach_images(post, images)
         post.tags.set(tags, clear=False)
+        post.refresh_from_db(fields=["board", "is_hidden", "is_deleted"])
         search.index_posts([post])
     return post
 
@@ -69,7 +76,7 @@ def _attach_images(post, prepared_images):
     post.body = markup.place_images(post.body, [(img.original_name, img.image.url) for img in stored])
     if not post.thumbnail_url:
         post.thumbnail_url = stored[0].thumbnail.url
-    post.save()
+    post.save(update_fields=[*EDITABLE_FIELDS, "thumbnail_url"])
 
 
 def hide_post(*, post, moderator=None, reason="", action="hide_post"):
@@ -89,7 +96,7 @@ def hide_post(*, post, moderator=None, reason="", action="hide_post"):
 def restore_post(*, post, moderator, reason=""):
     """Undo a hide; open reports on the post are dismissed (a moderator has decided)."""
     with transaction.atomic():
-        changed = Post.objects.filter(pk=post.pk, is_hidden=True).update(is_hidden=False)
+        changed = Post.objects.filter(pk=post.pk, is_hidden=True).update(is_hidden=False, hidden_by_ban=False)
         if changed:
             if not post.is_deleted:
                 Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") + 1)
@@ -167,7 +174,9 @@ def delete_comment(*, comment, moderator=None, reason=""):
 def set_comment_hidden(*, comment, moderator, hidden, reason="", action=None):
     """Hide or restore one comment; comment_count counts visible comments only."""
     with transaction.atomic():
-        changed = Comment.objects.filter(pk=comment.pk, is_hidden=not hidden).update(is_hidden=hidden)
+        changed = Comment.objects.filter(pk=comment.pk, is_hidden=not hidden).update(
+            is_hidden=hidden, hidden_by_ban=False
+        )
         if changed:
             if not comment.is_deleted:
                 delta = -1 if hidden else 1
@@ -250,20 +259,28 @@ def recount_counters(*, posts=None):
     return fixed
 
 
-def record_search(query):
-    """Count a search for 인기검색어: the normalised words only, nothing about the reader.
+def record_search(query, *, client):
+    """Count a search for 인기검색어: the normalised words only, nothing about the reader
+    in the database. `client` (an opaque hash) lets each reader count a term once a day,
+    so reloading a results page cannot push a term up the list.
 
     One UPSERT (SQLite and PostgreSQL speak the same ON CONFLICT), so concurrent searches
     for the same words never lose a count.
     """
+    from django.core.cache import cache
+
     from .models import SearchTerm
 
+    term = " ".join(query.terms)[:100]
+    day = timezone.localdate()
+    if not cache.add(f"searched:{day}:{client}:{hashlib.sha256(term.encode()).hexdigest()[:16]}", 1, 86_400):
+        return
     table = SearchTerm._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (day, term, count) VALUES (%s, %s, 1) "
             f"ON CONFLICT (day, term) DO UPDATE SET count = {table}.count + 1",
-            [timezone.localdate(), " ".join(query.terms)[:100]],
+            [day, term],
         )
 
 
@@ -277,11 +294,16 @@ def log_moderation(*, moderator, action, target, reason=""):
     if isinstance(target, Post):
         kind, title = "post", target.title
     elif isinstance(target, Comment):
-        kind, title = "comment", f"{target.post.title} — 댓글: {target.excerpt}"
+        # Not the comment's text: it may be what was hidden (개인정보 노출).
+        kind, title = "comment", f"{target.post.title} — 댓글 #{target.pk}"
     elif isinstance(target, User):
         kind, title = "user", target.nickname
     else:
         raise TypeError(f"cannot log {target!r}")
+    from .sidebar import forget_sidebar
+
+    # Every moderation action may change what the cached sidebar shows.
+    transaction.on_commit(forget_sidebar)
     ModerationLog.objects.create(
         moderator=moderator if moderator is not None and moderator.is_authenticated else None,
         action=action,
@@ -339,10 +361,16 @@ def dismiss_reports(*, moderator, post=None, comment=None, reason=""):
     with transaction.atomic():
         target = post or comment
         closed = _close_reports(Report.objects.filter(post=post, comment=comment), Report.DISMISSED)
-        auto = "auto_hide_post" if post is not None else "auto_hide_comment"
-        hidden_by_reports = ModerationLog.objects.filter(
-            action=auto, target_id=target.pk, target_type="post" if post is not None else "comment"
-        ).exists()
+        kind = "post" if post is not None else "comment"
+        last_hide = (
+            ModerationLog.objects.filter(
+                target_type=kind, target_id=target.pk, action__in=[f"hide_{kind}", f"auto_hide_{kind}"]
+            )
+            .order_by("-id")
+            .values_list("action", flat=True)
+            .first()
+        )
+        hidden_by_reports = last_hide == f"auto_hide_{kind}"
         if target.is_hidden and hidden_by_reports:
             if post is not None:
                 restore_post(post=post, moderator=moderator, reason="신고 기각")
@@ -362,12 +390,12 @@ def ban_member(*, user, moderator, reason=""):
         for board_id, n in _counts_by(posts.filter(is_deleted=False), "board_id"):
             Board.objects.filter(pk=board_id).update(post_count=F("post_count") - n)
         post_ids = list(posts.values_list("id", flat=True))
-        posts.update(is_hidden=True)
+        posts.update(is_hidden=True, hidden_by_ban=True)
         comments = Comment.objects.filter(author=user, is_hidden=False)
         for post_id, n in _counts_by(comments.filter(is_deleted=False), "post_id"):
             Post.objects.filter(pk=post_id).update(comment_count=F("comment_count") - n)
         comment_ids = list(comments.values_list("id", flat=True))
-        comments.update(is_hidden=True)
+        comments.update(is_hidden=True, hidden_by_ban=True)
         search.unindex(post_ids=post_ids, comment_ids=comment_ids)
         summary = f"글 {len(post_ids)}개, 댓글 {len(comment_ids)}개 숨김"
         log_moderation(moderator=moderator, action="ban_user", target=user, reason=f"{reason} ({summary})".strip())
@@ -382,18 +410,19 @@ def unban_member(*, user, moderator, reason=""):
 
 
 def restore_member_content(*, user, moderator, reason=""):
-    """Bring back every hidden post and comment of the member (after a mistaken ban)."""
+    """Bring back what a ban hid (after a mistaken ban); items hidden by moderators or
+    reports for their own reasons stay hidden."""
     with transaction.atomic():
-        posts = Post.objects.filter(author=user, is_hidden=True)
+        posts = Post.objects.filter(author=user, is_hidden=True, hidden_by_ban=True)
         for board_id, n in _counts_by(posts.filter(is_deleted=False), "board_id"):
             Board.objects.filter(pk=board_id).update(post_count=F("post_count") + n)
         post_ids = list(posts.values_list("id", flat=True))
-        posts.update(is_hidden=False)
-        comments = Comment.objects.filter(author=user, is_hidden=True)
+        posts.update(is_hidden=False, hidden_by_ban=False)
+        comments = Comment.objects.filter(author=user, is_hidden=True, hidden_by_ban=True)
         for post_id, n in _counts_by(comments.filter(is_deleted=False), "post_id"):
             Post.objects.filter(pk=post_id).update(comment_count=F("comment_count") + n)
         comment_ids = list(comments.values_list("id", flat=True))
-        comments.update(is_hidden=False)
+        comments.update(is_hidden=False, hidden_by_ban=False)
         search.index_posts(Post.objects.filter(id__in=post_ids))
         search.index_comments(Comment.objects.filter(id__in=comment_ids))
         summary = f"글 {len(post_ids)}개, 댓글 {len(comment_ids)}개 복원"

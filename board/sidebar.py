@@ -36,6 +36,11 @@ def forget_board_menu(**kwargs):
     cache.delete(MENU_CACHE_KEY)
 
 
+def forget_sidebar():
+    """After moderation: hidden titles and comments must leave the sidebar at once."""
+    cache.delete(SIDEBAR_CACHE_KEY)
+
+
 def sidebar():
     data = cache.get(SIDEBAR_CACHE_KEY)
     if data is None:

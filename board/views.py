@@ -1,3 +1,4 @@
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -113,7 +114,7 @@ def post_list(request, slug):
     if options.searching:
         mark_matches(posts, options.query)
         if requested_page == 1:
-            services.record_search(options.query)
+            services.record_search(options.query, client=client_fingerprint(request))
     return render(
         request,
         "board/post_list.html",
@@ -133,6 +134,13 @@ def post_list(request, slug):
             "can_write": permissions.can_write_post(request.user, board),
         },
     )
+
+
+def client_fingerprint(request):
+    """An opaque, salted hash of the reader's address and browser, used only as a cache key
+    (never stored): enough to count a search once per reader."""
+    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.headers.get('User-Agent', '')}|{settings.SECRET_KEY}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
 def pages_label(pager, total_label):
@@ -348,7 +356,7 @@ def post_delete(request, slug, post_id):
     if not permissions.can_delete_post(request.user, post):
         raise PermissionDenied("글쓴이나 운영진만 글을 삭제할 수 있습니다.")
     if request.method == "POST":
-        services.delete_post(post=post)
+        services.delete_post(post=post, moderator=request.user)
         messages.success(request, "글을 삭제했습니다.")
         return redirect(board)
     return render(request, "board/post_confirm_delete.html", {"board": board, "post": post})
@@ -376,19 +384,17 @@ def comment_create(request, slug, post_id):
     return redirect(f"{post.get_absolute_url()}#c{comment.pk}")
 
 
-def get_comment(comment_id):
-    comment = get_object_or_404(
-        Comment.objects.select_related("post__board"),
-        pk=comment_id,
-        post__is_hidden=False,
-        post__is_deleted=False,
-    )
-    return comment
+def get_comment(comment_id, user=None):
+    """The comment, if its post is one this reader may open (moderators: hidden posts too)."""
+    comments = Comment.objects.select_related("post__board").filter(post__is_deleted=False)
+    if not permissions.can_moderate(user):
+        comments = comments.filter(post__is_hidden=False)
+    return get_object_or_404(comments, pk=comment_id)
 
 
 @login_required
 def comment_edit(request, comment_id):
-    comment = get_comment(comment_id)
+    comment = get_comment(comment_id, request.user)
     if not permissions.can_edit_comment(request.user, comment):
         raise PermissionDenied("댓글을 쓴 회원이나 운영진만 수정할 수 있습니다.")
     form = CommentForm(request.POST or None, instance=comment)
@@ -403,10 +409,10 @@ def comment_edit(request, comment_id):
 @require_POST
 @login_required
 def comment_delete(request, comment_id):
-    comment = get_comment(comment_id)
+    comment = get_comment(comment_id, request.user)
     if not permissions.can_delete_comment(request.user, comment):
         raise PermissionDenied("댓글을 쓴 회원이나 운영진만 삭제할 수 있습니다.")
-    services.delete_comment(comment=comment)
+    services.delete_comment(comment=comment, moderator=request.user)
     messages.success(request, "댓글을 삭제했습니다.")
     return redirect(f"{comment.post.get_absolute_url()}#comments")
 
@@ -467,7 +473,7 @@ def site_search(request):
     posts = options.results(selected).page(pager.offset, SITE_PAGE_SIZE)
     mark_matches(posts, options.query)
     if requested_page == 1:
-        services.record_search(options.query)
+        services.record_search(options.query, client=client_fingerprint(request))
     context.update(
         {
             "counts": [(board, search.count_label(counts[board.slug], limit)) for board in boards],
@@ -562,12 +568,15 @@ def post_moderate(request, slug, post_id):
 def comment_moderate(request, comment_id):
     if not permissions.can_moderate(request.user):
         raise PermissionDenied("운영진만 할 수 있는 작업입니다.")
-    comment = get_comment(comment_id)
+    comment = get_comment(comment_id, request.user)
     action = request.POST.get("action")
     if action not in ("hide", "restore"):
         return render(request, "400.html", status=400)
     services.set_comment_hidden(
-        comment=comment, moderator=request.user, hidden=action == "hide", reason=request.POST.get("reason", "")[:500]
+        comment=comment,
+        moderator=request.user,
+        hidden=action == "hide",
+        reason=request.POST.get("reason", "").replace("\x00", "")[:500],
     )
     return redirect(f"{comment.post.get_absolute_url()}#c{comment.pk}")
 

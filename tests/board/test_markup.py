@@ -35,6 +35,7 @@ def publish(member_client, body):
         ('<iframe src="https://evil.example"></iframe>', "<iframe"),
         ("![x](data:image/svg+xml;base64,PHN2Zz4=)", "data:"),
         ("![x](http://plain-http.example/a.png)", "http://plain-http"),
+        ("![x](https://testserver/search/?q=%EA%B4%91%EA%B3%A0)", "testserver/search"),
         ('<div style="background:url(javascript:alert(1))">스타일</div>', "style="),
         ("<svg><script>alert(1)</script></svg>", "<svg"),
         ('<form><button formaction="javascript:alert(1)">x</button></form>', "formaction"),

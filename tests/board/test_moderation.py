@@ -172,7 +172,7 @@ def test_comment_hide_restore_delete_through_admin(mod_client, make_post, make_c
     post.refresh_from_db()
     assert post.comment_count == 0
     assert [a for a, _ in logs()] == ["hide_comment", "restore_comment", "delete_comment"]
-    assert logs()[0][1].startswith("댓글 달린 글 — 댓글:")
+    assert logs()[0][1] == f"댓글 달린 글 — 댓글 #{comment.pk}"  # not the hidden text itself
 
 
 # --- Banning a spammer -------------------------------------------------------------------
@@ -466,3 +466,84 @@ def test_admin_changelists_cost_a_fixed_number_of_queries(mod_client, many, url,
         response = mod_client.get(url)
 
     assert response.status_code == 200
+
+
+def test_restoring_a_banned_members_content_leaves_what_moderators_hid(mod_client, moderator, spammer_mess):
+    spammer, spam_posts, honest = spammer_mess
+    services.hide_post(post=spam_posts[0], moderator=moderator, reason="원래 숨긴 글")
+    services.ban_member(user=spammer, moderator=moderator)
+
+    restored = services.restore_member_content(user=spammer, moderator=moderator)
+
+    assert restored == (3, 3)
+    spam_posts[0].refresh_from_db()
+    assert spam_posts[0].is_hidden
+    assert_counters_match_rows()
+
+
+def test_an_edit_loaded_before_a_hide_does_not_bring_the_post_back(moderator, make_post, make_user):
+    post = make_post(title="원래 제목")
+    stale = Post.objects.get(pk=post.pk)  # the author's edit form was loaded here
+    services.hide_post(post=post, moderator=moderator)
+    services.cast_vote(user=make_user(), post=post, value=1)
+
+    services.edit_post(post=stale, title="고친 제목", body="새 본문", tags=[], source_url="")
+
+    post.refresh_from_db()
+    assert post.title == "고친 제목"
+    assert post.is_hidden and post.upvote_count == 1
+    assert Board.objects.get(pk=post.board_id).post_count == 0
+    assert search_finds("고친") == []
+    assert_counters_match_rows()
+
+
+def search_finds(text):
+    from board.search import Results, parse_query
+
+    return Results(parse_query(text), "title_body").page(0, 20)
+
+
+def test_hiding_clears_the_cached_sidebar_at_once(
+    mod_client, make_post, make_comment, django_capture_on_commit_callbacks
+):
+    post = make_post(title="사이드바에서 사라질 글")
+    make_comment(post, body="사이드바에서 사라질 댓글")
+    assert "사이드바에서 사라질 글" in Client().get("/").content.decode()  # now cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mod_client.post(f"/b/ainews/{post.pk}/moderate/", {"action": "hide"})
+
+    sidebar = re.search(r'<aside class="sidebar".*?</aside>', Client().get("/").content.decode(), re.S).group(0)
+    assert "사이드바에서 사라질" not in sidebar
+
+
+def test_my_comments_on_hidden_posts_are_not_listed(client, moderator, make_user, make_post, make_comment):
+    me = make_user()
+    post = make_post(title="곧 숨겨질 글")
+    make_comment(post, body="숨을 글에 단 의견", author=me)
+    services.hide_post(post=post, moderator=moderator)
+    client.force_login(me)
+
+    text = main_text(client.get("/accounts/me/?tab=comments"))
+
+    assert "곧 숨겨질 글" not in text and "숨을 글에 단 의견" not in text
+    assert "아직 없습니다." in text
+
+
+def test_moderators_manage_comments_on_hidden_posts(mod_client, moderator, make_post, make_comment):
+    post = make_post()
+    comment = make_comment(post, body="숨긴 글의 댓글")
+    services.hide_post(post=post, moderator=moderator)
+
+    assert mod_client.get(f"/comments/{comment.pk}/edit/").status_code == 200
+    assert Client().get(f"/comments/{comment.pk}/edit/").status_code == 302  # anonymous: login
+
+
+def test_withdrawn_members_are_not_found_by_their_old_nickname(client, make_user, make_post):
+    leaver = make_user(nickname="떠난사람")
+    make_post(title="떠난 사람의 글", author=leaver)
+    leaver.withdraw()
+
+    response = client.get("/b/ainews/", {"q": "떠난사람", "field": "author"})
+
+    assert "떠난 사람의 글" not in main_text(response)

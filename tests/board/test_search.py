@@ -264,9 +264,12 @@ def test_rebuild_command_restores_a_lost_index(client, corpus):
 
 
 def test_searches_are_counted_without_personal_data_and_shown_in_the_sidebar(client, corpus):
-    for _ in range(3):
-        client.get("/search/", {"q": "  강화학습  GRPO "})
+    from django.test import Client
+
+    for n in range(3):
+        Client(REMOTE_ADDR=f"10.0.0.{n}").get("/search/", {"q": "  강화학습  GRPO "})
     client.get("/b/ainews/", {"q": "반도체"})
+    client.get("/b/ainews/", {"q": "반도체"})  # the same reader again: counted once
     client.get("/b/ainews/", {"q": "반도체", "page": 2})  # paging is not a new search
 
     assert dict(SearchTerm.objects.values_list("term", "count")) == {"강화학습 grpo": 3, "반도체": 1}

@@ -265,9 +265,15 @@ def test_author_edit_keeps_creation_time_shows_edited_and_rerenders(member_clien
     assert f"수정됨 {timezone.localtime(post.edited_at):%Y.%m.%d %H:%M}" in text
 
 
-def test_staff_may_edit_any_post(client, make_user, make_post):
+def test_moderators_may_edit_any_post_but_other_staff_may_not(client, make_user, make_post):
+    from django.contrib.auth.models import Group
+
     post = make_post()
-    client.force_login(make_user(is_staff=True))
+    client.force_login(make_user(is_staff=True))  # staff, but not 운영진
+    assert client.post(f"/b/ainews/{post.pk}/edit/", post_data(title="가로챈 제목")).status_code == 403
+    moderator = make_user(is_staff=True)
+    moderator.groups.add(Group.objects.get(name="운영진"))
+    client.force_login(moderator)
 
     response = client.post(f"/b/ainews/{post.pk}/edit/", post_data(title="운영진이 고친 제목"))
 
@@ -312,3 +318,44 @@ def test_write_form_page_renders_for_members(member_client, board):
     text = page_text(response)
     for label in ["제목", "본문", "태그", "원문 URL", "이미지", "미리보기", "등록하기"]:
         assert label in text
+
+
+def animated(fmt="GIF", frames=3, size=(60, 40)):
+    pictures = [Image.new("RGB", size, (i * 40 % 255, 80, 160)) for i in range(frames)]
+    buffer = io.BytesIO()
+    pictures[0].save(buffer, fmt, save_all=True, append_images=pictures[1:], duration=80, loop=0)
+    return buffer.getvalue()
+
+
+def test_animations_with_too_many_frames_are_refused(member_client, board):
+    upload = SimpleUploadedFile("움짤.gif", animated(frames=301, size=(8, 8)), "image/gif")
+
+    response = member_client.post("/b/ainews/write/", post_data(images=[upload]))
+
+    assert response.status_code == 400
+    assert "움짤.gif: 이미지가 너무 큽니다" in page_text(response)
+
+
+def test_animated_gif_keeps_its_frames(member_client, board):
+    upload = SimpleUploadedFile("움짤.gif", animated(frames=4), "image/gif")
+
+    member_client.post("/b/ainews/write/", post_data(images=[upload]))
+
+    with Image.open(PostImage.objects.get().image.path) as stored:
+        assert stored.n_frames == 4
+
+
+@pytest.mark.parametrize("fmt, name", [("GIF", "깨진.gif"), ("WEBP", "깨진.webp"), ("PNG", "깨진.png")])
+def test_damaged_images_are_refused_never_a_500(member_client, board, settings, fmt, name):
+    settings.BOARD_RATE_LIMITS = {**settings.BOARD_RATE_LIMITS, "post": (1000, 600)}
+    whole = animated(fmt, frames=3) if fmt != "PNG" else image_file(fmt="PNG").read()
+    for position in range(len(whole) // 4, len(whole) - 4, max(1, len(whole) // 12)):
+        damaged = bytearray(whole)
+        damaged[position : position + 4] = b"\xff\x00\xff\x00"
+        upload = SimpleUploadedFile(name, bytes(damaged), "image/" + fmt.lower())
+
+        response = member_client.post("/b/ainews/write/", post_data(images=[upload]))
+
+        assert response.status_code in (302, 400), (position, response.status_code)
+        if response.status_code == 400:
+            assert name in page_text(response)

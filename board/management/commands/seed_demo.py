@@ -246,7 +246,7 @@ def generate_posts(count, *, boards, members, comments_per_post, votes_per_post,
     columns = [
         "id", "board_id", "author_id", "title", "body", "body_html", "excerpt", "created_at", "view_count",
         "source_url", "updated_at", "upvote_count", "downvote_count", "comment_count", "is_notice", "is_hidden",
-        "is_deleted", "thumbnail_url",
+        "is_deleted", "thumbnail_url", "hidden_by_ban",
     ]  # fmt: skip
     post_sql = insert_sql(Post, columns)
     search_sql = insert_sql(PostSearch, ["post_id", "board_id", "title_grams", "body_grams"])
@@ -256,7 +256,10 @@ def generate_posts(count, *, boards, members, comments_per_post, votes_per_post,
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
                 post_sql,
-                [(*row[:7], to_db(row[7]), row[8], "", now, 0, 0, 0, False, False, False, "") for row in post_rows],
+                [
+                    (*row[:7], to_db(row[7]), row[8], "", now, 0, 0, 0, False, False, False, "", False)
+                    for row in post_rows
+                ],
             )
             cursor.executemany(search_sql, search_rows)
         done += len(post_rows)
@@ -392,14 +395,14 @@ def generate_comments(posts, members, per_post, rng, out):
     comment_sql = insert_sql(
         Comment,
         ["id", "post_id", "author_id", "body", "body_html", "created_at", "parent_id", "edited_at", "is_deleted",
-         "is_hidden"],
+         "is_hidden", "hidden_by_ban"],
     )  # fmt: skip
     search_sql = insert_sql(CommentSearch, ["comment_id", "post_id", "grams"])
     done = 0
     for comment_rows, search_rows in in_second_process(make_comment_rows, jobs):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
-                comment_sql, [(*row[:5], to_db(row[5]), None, None, False, False) for row in comment_rows]
+                comment_sql, [(*row[:5], to_db(row[5]), None, None, False, False, False) for row in comment_rows]
             )
             cursor.executemany(search_sql, search_rows)
         done += len(comment_rows)
