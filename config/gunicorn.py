@@ -19,7 +19,10 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
 max_requests_jitter = 500
 # Heartbeat files in memory: a worker never blocks on a slow disk to say it is alive.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "ainews"
+# No control socket: several instances on one machine (tests, benchmarks) would share its
+# one default path, and `kill -HUP` covers reloads.
+control_socket_disable = True
