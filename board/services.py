@@ -8,8 +8,21 @@ from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import markup, search
+from . import markup, pagecache, search
 from .models import Board, Comment, ModerationLog, Post, PostImage, PostVote, Report
+
+
+def pages_changed(post_id, board_id):
+    """Cached anonymous pages showing this post are stale: now, and again at commit, so
+    a page cached from the old rows between the two is dropped too."""
+    pagecache.bump_post(post_id, board_id)
+    transaction.on_commit(lambda: pagecache.bump_post(post_id, board_id))
+
+
+def everything_changed():
+    pagecache.bump_everything()
+    transaction.on_commit(pagecache.bump_everything)
+
 
 EDITABLE_FIELDS = ["title", "body", "body_html", "excerpt", "source_url", "edited_at", "updated_at"]
 
@@ -32,6 +45,7 @@ def create_post(*, board, author, title, body, tags=(), source_url="", images=()
             post.tags.add(*tags)
         Board.objects.filter(pk=board.pk).update(post_count=F("post_count") + 1)
         search.index_posts([post])
+        pages_changed(post.pk, board.pk)
     return post
 
 
@@ -48,6 +62,7 @@ def edit_post(*, post, title, body, tags, source_url, images=()):
         post.tags.set(tags, clear=False)
         post.refresh_from_db(fields=["board", "is_hidden", "is_deleted"])
         search.index_posts([post])
+        pages_changed(post.pk, post.board_id)
     return post
 
 
@@ -60,6 +75,7 @@ def delete_post(*, post, moderator=None, reason=""):
             Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") - 1)
         post.is_deleted = True
         search.index_posts([post])
+        pages_changed(post.pk, post.board_id)
         if changed and moderator is not None and moderator.pk != post.author_id:
             log_moderation(moderator=moderator, action="delete_post", target=post, reason=reason)
     return bool(changed)
@@ -89,6 +105,7 @@ def hide_post(*, post, moderator=None, reason="", action="hide_post"):
                 Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") - 1)
             post.is_hidden = True
             search.index_posts([post])
+            pages_changed(post.pk, post.board_id)
             log_moderation(moderator=moderator, action=action, target=post, reason=reason)
     return bool(changed)
 
@@ -102,6 +119,7 @@ def restore_post(*, post, moderator, reason=""):
                 Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") + 1)
             post.is_hidden = False
             search.index_posts([post])
+            pages_changed(post.pk, post.board_id)
             _close_reports(Report.objects.filter(post=post), Report.DISMISSED)
             log_moderation(moderator=moderator, action="restore_post", target=post, reason=reason)
     return bool(changed)
@@ -113,6 +131,7 @@ def set_notice(*, post, moderator, pinned, reason=""):
         changed = Post.objects.filter(pk=post.pk, is_notice=not pinned).update(is_notice=pinned)
         if changed:
             post.is_notice = pinned
+            pages_changed(post.pk, post.board_id)
             log_moderation(
                 moderator=moderator, action="pin_post" if pinned else "unpin_post", target=post, reason=reason
             )
@@ -130,6 +149,8 @@ def move_post(*, post, board, moderator, reason=""):
             Board.objects.filter(pk=board.pk).update(post_count=F("post_count") + 1)
         post.board = board
         search.index_posts([post])
+        pages_changed(post.pk, old_board_id)
+        pages_changed(post.pk, board.pk)
         old_name = Board.objects.filter(pk=old_board_id).values_list("name", flat=True).first()
         log_moderation(
             moderator=moderator, action="move_post", target=post, reason=reason or f"{old_name} → {board.name}"
@@ -146,6 +167,7 @@ def add_comment(*, post, author, body, parent=None, created_at=None):
         comment.save()
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
         search.index_comments([comment])
+        pages_changed(post.pk, post.board_id)
     return comment
 
 
@@ -155,6 +177,7 @@ def edit_comment(*, comment, body):
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
         search.index_comments([comment])
+        pages_changed(comment.post_id, comment.post.board_id)
     return comment
 
 
@@ -166,6 +189,7 @@ def delete_comment(*, comment, moderator=None, reason=""):
             Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
         comment.is_deleted = True
         search.index_comments([comment])
+        pages_changed(comment.post_id, comment.post.board_id)
         if changed and moderator is not None and moderator.pk != comment.author_id:
             log_moderation(moderator=moderator, action="delete_comment", target=comment, reason=reason)
     return bool(changed)
@@ -183,6 +207,7 @@ def set_comment_hidden(*, comment, moderator, hidden, reason="", action=None):
                 Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + delta)
             comment.is_hidden = hidden
             search.index_comments([comment])
+            pages_changed(comment.post_id, comment.post.board_id)
             if not hidden:
                 _close_reports(Report.objects.filter(comment=comment), Report.DISMISSED)
             action = action or ("hide_comment" if hidden else "restore_comment")
@@ -216,6 +241,7 @@ def cast_vote(*, user, post, value):
                 }
                 result = value
             Post.objects.filter(pk=post.pk).update(**changes)
+            pages_changed(post.pk, post.board_id)
     except IntegrityError:
         # A simultaneous request from the same member created the vote first: keep it.
         return PostVote.objects.filter(user=user, post=post).values_list("value", flat=True).first()
@@ -256,6 +282,8 @@ def recount_counters(*, posts=None):
             posts.update(**truths)
         if fixed["post_count"]:
             Board.objects.update(post_count=board_truth)
+        if any(fixed.values()):
+            everything_changed()
     return fixed
 
 
@@ -397,6 +425,7 @@ def ban_member(*, user, moderator, reason=""):
         comment_ids = list(comments.values_list("id", flat=True))
         comments.update(is_hidden=True, hidden_by_ban=True)
         search.unindex(post_ids=post_ids, comment_ids=comment_ids)
+        everything_changed()
         summary = f"글 {len(post_ids)}개, 댓글 {len(comment_ids)}개 숨김"
         log_moderation(moderator=moderator, action="ban_user", target=user, reason=f"{reason} ({summary})".strip())
     return len(post_ids), len(comment_ids)
@@ -425,6 +454,7 @@ def restore_member_content(*, user, moderator, reason=""):
         comments.update(is_hidden=False, hidden_by_ban=False)
         search.index_posts(Post.objects.filter(id__in=post_ids))
         search.index_comments(Comment.objects.filter(id__in=comment_ids))
+        everything_changed()
         summary = f"글 {len(post_ids)}개, 댓글 {len(comment_ids)}개 복원"
         log_moderation(
             moderator=moderator, action="restore_user_content", target=user, reason=f"{reason} ({summary})".strip()

@@ -24,16 +24,24 @@ POPULAR_TERM_DAYS = 3
 
 
 def board_menu():
+    """(slug, name, id) of every board, in menu order."""
     menu = cache.get(MENU_CACHE_KEY)
     if menu is None:
-        menu = [(board.slug, board.name) for board in Board.objects.for_menu()]
+        menu = [(board.slug, board.name, board.pk) for board in Board.objects.for_menu()]
         cache.set(MENU_CACHE_KEY, menu, None)
     return menu
 
 
+def board_id_for(slug):
+    return next((board_id for board_slug, _, board_id in board_menu() if board_slug == slug), None)
+
+
 @receiver([post_save, post_delete], sender=Board)
 def forget_board_menu(**kwargs):
+    from . import pagecache
+
     cache.delete(MENU_CACHE_KEY)
+    pagecache.bump_everything()  # every page shows the menu
 
 
 def forget_sidebar():

@@ -17,11 +17,12 @@ from django.utils.http import int_to_base36 as base36
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
-from . import markup, permissions, search, services
+from . import markup, pagecache, permissions, search, services
 from .forms import CommentForm, ModerationForm, PostForm, ReportForm
 from .models import Board, Comment, ModerationLog, Post, PostVote, attach_tags
 from .pagination import Pager, parse_page_number
 from .ratelimit import rate_limited, wants_json
+from .sidebar import board_id_for
 
 HOME_POSTS_PER_BOARD = 6
 VIEWED_COOKIE = "viewed"
@@ -31,12 +32,18 @@ VOTE_VALUES = {"up": PostVote.UP, "down": PostVote.DOWN}
 
 
 def home(request):
+    key = pagecache.page_key(request, "site") if pagecache.cacheable(request) else None
+    if key and (cached := pagecache.get(key)):
+        return pagecache.respond(cached)
     boards = list(Board.objects.for_menu())
     sections = [
         (board, list(Post.objects.visible().in_board(board).for_list().newest_first()[:HOME_POSTS_PER_BOARD]))
         for board in boards
     ]
-    return render(request, "board/home.html", {"sections": sections})
+    response = render(request, "board/home.html", {"sections": sections})
+    if key:
+        pagecache.store(key, response)
+    return response
 
 
 SORTS = {"new": "최신순", "views": "조회순", "votes": "추천순", "comments": "댓글순", "popular": "인기"}
@@ -102,6 +109,17 @@ class ListOptions:
 
 
 def post_list(request, slug):
+    board_id = board_id_for(slug)
+    key = pagecache.page_key(request, f"board:{board_id}") if board_id and pagecache.cacheable(request) else None
+    if key and (cached := pagecache.get(key)):
+        return pagecache.respond(cached)
+    response = render_list(request, slug)
+    if key:
+        pagecache.store(key, response)
+    return response
+
+
+def render_list(request, slug):
     board = get_object_or_404(Board, slug=slug)
     options = ListOptions.from_request(request)
     requested_page = parse_page_number(request.GET.get("page"))
@@ -164,18 +182,38 @@ def get_visible_post(slug, post_id, user=None):
 
 
 def post_detail(request, slug, post_id):
-    board, post = get_visible_post(slug, post_id, request.user)
     viewed = viewed_post_ids(request)
-    first_view = post.pk not in viewed
+    first_view = post_id not in viewed
+    board_id = board_id_for(slug)
+    key = None
+    if board_id and pagecache.cacheable(request):
+        key = pagecache.page_key(request, f"post:{post_id}", f"board:{board_id}")
+        cached = pagecache.get(key)
+        if cached:
+            # The page is cached, the view count never is: one UPDATE for a first view and
+            # one SELECT for the number shown.
+            if first_view:
+                services.count_view(post=Post(pk=post_id))
+            live = Post.objects.filter(pk=post_id).values_list("view_count", flat=True).first()
+            response = pagecache.respond(cached, view_count=live or 0)
+            if first_view:
+                remember_viewed(response, viewed + [post_id])
+            return response
+    board, post = get_visible_post(slug, post_id, request.user)
     if first_view:
         services.count_view(post=post)
-    response = render_article(request, board, post)
+    if key:
+        response = render_article(request, board, post, view_count_mark=pagecache.VIEW_COUNT_MARK)
+        pagecache.store(key, response)
+        response.content = response.content.replace(pagecache.VIEW_COUNT_MARK.encode(), f"{post.view_count:,}".encode())
+    else:
+        response = render_article(request, board, post)
     if first_view:
         remember_viewed(response, viewed + [post.pk])
     return response
 
 
-def render_article(request, board, post, *, status=200, comment_form=None, error=None):
+def render_article(request, board, post, *, status=200, comment_form=None, error=None, view_count_mark=""):
     """The article page; also the page a refused comment or vote is shown on, with its message."""
     user = request.user
     options = ListOptions.from_request(request)
@@ -229,6 +267,7 @@ def render_article(request, board, post, *, status=200, comment_form=None, error
             "options": options,
             "total_label": total_label,
             "pages_label": pages_label(pager, total_label),
+            "view_count_mark": view_count_mark,
         },
         status=status,
     )

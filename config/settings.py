@@ -190,6 +190,8 @@ LOGIN_REDIRECT_URL = "/"
 # --- Board options (documented in docs/architecture.md) ---------------------------------
 BOARD_NEW_BADGE_HOURS = env_int("BOARD_NEW_BADGE_HOURS", 24)
 BOARD_SIDEBAR_CACHE_SECONDS = env_int("BOARD_SIDEBAR_CACHE_SECONDS", 60)
+# Anonymous 홈, list and article pages (board/pagecache.py); 0 turns the page cache off.
+BOARD_PAGE_CACHE_SECONDS = env_int("BOARD_PAGE_CACHE_SECONDS", 300)
 BOARD_POPULAR_DAYS = env_int("BOARD_POPULAR_DAYS", 7)
 BOARD_EXCERPT_LENGTH = env_int("BOARD_EXCERPT_LENGTH", 120)
 BOARD_MAX_TAGS = env_int("BOARD_MAX_TAGS", 10)

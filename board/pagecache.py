@@ -1,0 +1,80 @@
+"""Whole-page cache for anonymous readers of 홈, board lists and articles.
+
+A cached page is keyed by the versions of what it shows: the site (home), the board
+(its list) and the post (its article). Every write that changes what a page shows bumps
+those versions in the same request (services.py), so the next reader gets a fresh page at
+once; nothing waits for a timeout. View counts are the exception by design: an article's
+count is filled in live on every hit, lists show it as of their last change.
+
+Only plain anonymous GETs are served from here: no session or messages cookie (a member
+or a pending message sees a personal page) and no query string but ?page=.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+VIEW_COUNT_MARK = "@@VIEW_COUNT@@"
+
+
+def _version_key(name):
+    return f"pagecache:version:{name}"
+
+
+def versions(*names):
+    keys = [_version_key(name) for name in names]
+    found = cache.get_many(keys)
+    return tuple(found.get(key, 0) for key in keys)
+
+
+def bump(*names):
+    """Make every cached page that shows one of these stale."""
+    for name in names:
+        key = _version_key(name)
+        if not cache.add(key, 1, timeout=None):
+            try:
+                cache.incr(key)
+            except ValueError:  # evicted between add and incr
+                cache.set(key, 1, timeout=None)
+
+
+def bump_post(post_id, board_id):
+    """A post changed: its article, its board's list and the home page."""
+    bump(f"post:{post_id}", f"board:{board_id}", "site")
+
+
+def bump_everything():
+    bump("all")
+
+
+def cacheable(request):
+    if request.method != "GET" or not settings.BOARD_PAGE_CACHE_SECONDS:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    return set(request.GET) <= {"page"}
+
+
+def page_key(request, *names):
+    parts = [request.get_full_path(), *map(str, versions("all", *names))]
+    return "pagecache:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def get(key):
+    return cache.get(key)
+
+
+def store(key, response):
+    if response.status_code == 200 and not response.cookies:
+        cache.set(key, (response.content, response["Content-Type"]), settings.BOARD_PAGE_CACHE_SECONDS)
+
+
+def respond(cached, view_count=None):
+    content, content_type = cached
+    if view_count is not None:
+        content = content.replace(VIEW_COUNT_MARK.encode(), f"{view_count:,}".encode())
+    response = HttpResponse(content, content_type=content_type)
+    response["X-Page-Cache"] = "hit"
+    return response

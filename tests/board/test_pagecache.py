@@ -1,0 +1,96 @@
+"""Anonymous pages come from the page cache and change the moment what they show changes."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from board import services
+from tests.conftest import main_text, page_text
+
+
+def test_anonymous_list_is_served_from_the_cache_until_a_post_changes_it(make_post, django_assert_max_num_queries):
+    make_post(title="첫 글")
+    reader = Client()
+    first = reader.get("/b/ainews/")
+    assert "X-Page-Cache" not in first
+
+    with django_assert_max_num_queries(0):
+        again = reader.get("/b/ainews/")
+    assert again["X-Page-Cache"] == "hit" and again.content == first.content
+
+    make_post(title="방금 쓴 글")
+    fresh = reader.get("/b/ainews/")
+    assert "X-Page-Cache" not in fresh and "방금 쓴 글" in main_text(fresh)
+
+
+def test_cached_article_counts_every_sessions_first_view_exactly(make_post, django_assert_max_num_queries):
+    post = make_post()
+    Client().get(post.get_absolute_url())  # fills the cache
+
+    readers = [Client() for _ in range(5)]
+    for reader in readers:
+        with django_assert_max_num_queries(2):
+            response = reader.get(post.get_absolute_url())
+        assert response["X-Page-Cache"] == "hit"
+    for reader in readers:
+        reader.get(post.get_absolute_url())  # reloads count nothing
+
+    post.refresh_from_db()
+    assert post.view_count == 6
+    text = page_text(Client().get(post.get_absolute_url()))
+    assert "7 조회" in text  # the number is filled in live, never cached
+
+
+@pytest.mark.parametrize("change", ["comment", "vote", "edit", "hide", "notice"])
+def test_each_change_shows_at_once(change, make_post, make_user, make_comment):
+    from django.contrib.auth.models import Group
+
+    post = make_post(title="바뀔 글")
+    url = post.get_absolute_url()
+    Client().get(url)
+    Client().get("/b/ainews/")
+    Client().get("/")
+    moderator = make_user(is_staff=True)
+    moderator.groups.add(Group.objects.get(name="운영진"))
+
+    if change == "comment":
+        make_comment(post, body="새로 달린 댓글")
+        assert "새로 달린 댓글" in main_text(Client().get(url))
+    elif change == "vote":
+        services.cast_vote(user=make_user(), post=post, value=1)
+        assert re.search(r"<strong>1</strong> 추천", Client().get(url).content.decode())
+        assert "1 추천" in main_text(Client().get("/b/ainews/"))
+    elif change == "edit":
+        services.edit_post(post=post, title="고친 제목", body="본문", tags=[], source_url="")
+        assert "고친 제목" in main_text(Client().get(url))
+        assert "고친 제목" in main_text(Client().get("/"))
+    elif change == "hide":
+        services.hide_post(post=post, moderator=moderator)
+        assert Client().get(url).status_code == 404
+        assert "바뀔 글" not in main_text(Client().get("/b/ainews/"))
+        assert "바뀔 글" not in main_text(Client().get("/"))
+    else:
+        services.set_notice(post=post, moderator=moderator, pinned=True)
+        assert "is-notice" in Client().get("/b/ainews/").content.decode()
+
+
+def test_members_and_searches_are_never_served_a_cached_page(make_post, make_user):
+    post = make_post()
+    Client().get(post.get_absolute_url())
+    Client().get("/b/ainews/", {"q": "테스트"})
+    member = Client()
+    member.force_login(make_user(nickname="로그인회원"))
+
+    mine = member.get(post.get_absolute_url())
+    search = Client().get("/b/ainews/", {"q": "테스트"})
+
+    assert "X-Page-Cache" not in mine and "로그인회원" in page_text(mine)
+    assert "X-Page-Cache" not in search
+
+
+def test_anonymous_pages_carry_no_csrf_token(make_post):
+    post = make_post()
+
+    for url in ["/", "/b/ainews/", post.get_absolute_url()]:
+        assert "csrfmiddlewaretoken" not in Client().get(url).content.decode(), url
