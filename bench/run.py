@@ -1,0 +1,207 @@
+"""Page speed at 100,000 posts: gunicorn with the production settings, wrk as the load.
+
+    python bench/run.py                      # SQLite file under bench/data/
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ainews_bench python bench/run.py
+    python bench/run.py --reuse              # keep the database built by an earlier run
+
+Builds a fresh database with `seed_demo --posts N` (timed), adds an article with 200
+comments, starts gunicorn on a free loopback port and drives each page with wrk at 16
+connections. Two baselines come from the same run: a Django view that touches no database
+(/robots.txt, through every middleware: the framework's floor) and a static file through
+WhiteNoise. Each page is reported as requests/s, p50/p99 latency, errors and its ratio to
+the floor; the table goes to bench/results/<date>-<database>.md.
+"""
+
+import argparse
+import datetime
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+
+
+def run(command, env, **kwargs):
+    return subprocess.run(command, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def build_database(env, posts, reuse):
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite") and not reuse:
+        path = Path(url.split("sqlite:///", 1)[1])
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    elif url.startswith("postgres") and not reuse:
+        parts = urllib.parse.urlsplit(url)
+        name, admin = parts.path.lstrip("/"), f"{parts.scheme}://{parts.netloc}/postgres"
+        run(["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], env)
+        run(["psql", admin, "-qc", f"CREATE DATABASE \"{name}\" TEMPLATE template0 LC_COLLATE 'C.UTF-8' "
+             "LC_CTYPE 'C.UTF-8' ENCODING 'UTF8'"], env)  # fmt: skip
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    seconds = None
+    if not reuse:
+        started = time.monotonic()
+        run([PYTHON, "manage.py", "seed_demo", "--posts", str(posts)], env, stdout=subprocess.DEVNULL)
+        seconds = time.monotonic() - started
+        if url.startswith("postgres"):
+            run(["psql", url, "-qc", "VACUUM ANALYZE"], env)
+    return seconds
+
+
+def prepare_pages(env):
+    """The ids the URLs need, and an article with 200 comments (made once)."""
+    script = (
+        "from board.models import Post, Comment; from board import services; from accounts.models import User\n"
+        "quiet = Post.objects.visible().filter(board__slug='ainews', comment_count=0).order_by('-id').first()\n"
+        "busy = Post.objects.visible().filter(board__slug='ainews', comment_count__gte=200).first()\n"
+        "if busy is None:\n"
+        "    busy = Post.objects.visible().filter(board__slug='ainews').order_by('-id')[5]\n"
+        "    members = list(User.objects.filter(is_superuser=False)[:8])\n"
+        "    for i in range(200 - busy.comment_count):\n"
+        "        services.add_comment(post=busy, author=members[i % len(members)], body=f'벤치마크 댓글 {i}')\n"
+        "print(quiet.pk, busy.pk)\n"
+    )
+    output = run([PYTHON, "manage.py", "shell", "-c", script], env, capture_output=True, text=True).stdout
+    quiet, busy = output.split()[-2:]
+    return int(quiet), int(busy)
+
+
+def start_gunicorn(env, port):
+    command = [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.py", "-b", f"127.0.0.1:{port}", "config.wsgi"]
+    process = subprocess.Popen(command, cwd=ROOT, env={**env, "GUNICORN_ACCESS_LOG": ""}, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):  # noqa: S310
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(url, duration, connections):
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = dict(re.findall(r"\s+(50|99)%\s+([\d.]+\w+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_line = re.search(r"Socket errors:(.*)", output)
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + sum(
+        int(n) for n in re.findall(r"\d+", socket_line.group(1) if socket_line else "")
+    )
+    return rps, latency.get("50", "?"), latency.get("99", "?"), errors
+
+
+def worker_memory_mb(master_pid):
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    sizes = []
+    for pid in children.read_text().split() if children.exists() else []:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return max(sizes) if sizes else 0.0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk (make bench does it)")
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{DATA / 'bench.sqlite3'}",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(DATA / "static"),
+        "MEDIA_ROOT": str(DATA / "media"),
+    }
+    database = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
+    seed_seconds = build_database(env, args.posts, args.reuse)
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    quiet, busy = prepare_pages(env)
+    port = free_port()
+    server = start_gunicorn(env, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        css = re.search(r"/static/css/site\.[0-9a-f]+\.css", urllib.request.urlopen(base + "/").read().decode())  # noqa: S310
+        quote = urllib.parse.quote
+        pages = [
+            ("trivial view (robots.txt, no database)", "/robots.txt"),
+            ("static file (WhiteNoise)", css.group(0)),
+            ("홈", "/"),
+            ("list page 1", "/b/ainews/"),
+            ("list page 3,000", "/b/ainews/?page=3000"),
+            ("article (counts a view)", f"/b/ainews/{quiet}/"),
+            ("article with 200 comments", f"/b/ainews/{busy}/"),
+            ("search 2 syllables (모델)", f"/b/ainews/?q={quote('모델')}"),
+            ("search 4 syllables (강화학습)", f"/b/ainews/?q={quote('강화학습')}"),
+            ("search English (grpo)", "/b/ainews/?q=grpo"),
+            ("새글/새댓글", "/new/"),
+        ]
+        rows = []
+        for label, path in pages:
+            rps, p50, p99, errors = wrk(base + path, args.duration, args.connections)
+            rows.append((label, path, rps, p50, p99, errors))
+            print(f"{label:40} {rps:9.1f} req/s  p50 {p50:>8}  p99 {p99:>8}  errors {errors}", flush=True)
+        memory = worker_memory_mb(server.pid)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    floor = rows[0][2]
+    today = datetime.date.today().isoformat()
+    lines = [
+        f"# Benchmark {today}, {database}, {os.cpu_count()} cores",
+        "",
+        f"`python bench/run.py` — {args.posts:,} generated posts, gunicorn "
+        f"({os.environ.get('GUNICORN_WORKERS', '2 × cores + 1')} workers, production settings), "
+        f"wrk -t2 -c{args.connections} -d{args.duration}s per page, client and server on the same machine.",
+        "",
+        f"- `seed_demo --posts {args.posts}`: "
+        + (f"{seed_seconds:.0f} s" if seed_seconds is not None else "reused an earlier database"),
+        f"- largest gunicorn worker after the run: {memory:.0f} MB",
+        "",
+        "| page | requests/s | p50 | p99 | errors | × trivial view |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {label} | {rps:,.1f} | {p50} | {p99} | {errors} | {rps / floor:.2f} |"
+        for label, _, rps, p50, p99, errors in rows
+    ]
+    report = RESULTS / f"{today}-{database}.md"
+    report.write_text("\n".join(lines) + "\n")
+    print(f"\nwritten to {report.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
