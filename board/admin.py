@@ -86,6 +86,7 @@ class PostAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         search.index_posts([obj])
+        services.pages_changed(obj.pk, obj.board_id)
 
     @admin.action(description="선택한 글 숨기기", permissions=["change"])
     def hide_posts(self, request, queryset):
@@ -176,6 +177,7 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         search.index_comments([obj])
+        services.pages_changed(obj.post_id, obj.post.board_id)
 
     @admin.action(description="선택한 댓글 숨기기", permissions=["change"])
     def hide_comments(self, request, queryset):

@@ -261,7 +261,10 @@ class Comment(models.Model):
     class Meta:
         verbose_name = "댓글"
         verbose_name_plural = "댓글"
-        indexes = [models.Index(fields=["post", "id"], name="comment_post_idx")]
+        indexes = [
+            models.Index(fields=["post", "id"], name="comment_post_idx"),
+            models.Index(fields=["-created_at", "-id"], name="comment_created_idx"),  # 새댓글
+        ]
 
     def __str__(self):
         return self.body[:40]

@@ -7,7 +7,8 @@ once; nothing waits for a timeout. View counts are the exception by design: an a
 count is filled in live on every hit, lists show it as of their last change.
 
 Only plain anonymous GETs are served from here: no session or messages cookie (a member
-or a pending message sees a personal page) and no query string but ?page=.
+or a pending message sees a personal page) and only the query parameters a page knows
+(?page=, and a list's search, sort and period).
 """
 
 import hashlib
@@ -49,12 +50,13 @@ def bump_everything():
     bump("all")
 
 
-def cacheable(request):
+def cacheable(request, parameters=("page",)):
+    """A plain anonymous GET whose query string holds only the given parameters."""
     if request.method != "GET" or not settings.BOARD_PAGE_CACHE_SECONDS:
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return False
-    return set(request.GET) <= {"page"}
+    return set(request.GET) <= set(parameters)
 
 
 def page_key(request, *names):

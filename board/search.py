@@ -148,6 +148,9 @@ def rebuild(batch_size=2000, progress=None):
             if progress:
                 progress(label, min(start + batch_size, len(ids)), len(ids))
     optimise()
+    from . import pagecache
+
+    pagecache.bump_everything()  # cached search results were made from the old index
 
 
 def optimise():

@@ -1,4 +1,5 @@
 import hashlib
+import heapq
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -9,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Value
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -108,10 +108,15 @@ class ListOptions:
         return ordered.for_list().page, total, f"{total:,}"
 
 
+LIST_PARAMETERS = ("page", "q", "field", "sort", "period")
+
+
 def post_list(request, slug):
     board_id = board_id_for(slug)
-    key = pagecache.page_key(request, f"board:{board_id}") if board_id and pagecache.cacheable(request) else None
+    cacheable = board_id and pagecache.cacheable(request, LIST_PARAMETERS)
+    key = pagecache.page_key(request, f"board:{board_id}") if cacheable else None
     if key and (cached := pagecache.get(key)):
+        count_search(request)
         return pagecache.respond(cached)
     response = render_list(request, slug)
     if key:
@@ -131,8 +136,7 @@ def render_list(request, slug):
     attach_tags(notices + posts)
     if options.searching:
         mark_matches(posts, options.query)
-        if requested_page == 1:
-            services.record_search(options.query, client=client_fingerprint(request))
+        count_search(request)
     return render(
         request,
         "board/post_list.html",
@@ -152,6 +156,13 @@ def render_list(request, slug):
             "can_write": permissions.can_write_post(request.user, board),
         },
     )
+
+
+def count_search(request):
+    """인기검색어 counts a search on its first page, cached page or not."""
+    query = search.parse_query(request.GET.get("q"))
+    if query and parse_page_number(request.GET.get("page")) == 1:
+        services.record_search(query, client=client_fingerprint(request))
 
 
 def client_fingerprint(request):
@@ -497,6 +508,19 @@ SITE_PAGE_SIZE = 20
 
 
 def site_search(request):
+    key = None
+    if pagecache.cacheable(request, ("page", "q", "field", "sort", "board")) and request.GET.get("q"):
+        key = pagecache.page_key(request, "site")
+        if cached := pagecache.get(key):
+            count_search(request)
+            return pagecache.respond(cached)
+    response = render_site_search(request)
+    if key:
+        pagecache.store(key, response)
+    return response
+
+
+def render_site_search(request):
     """전체 검색: every board the reader may read, a capped count per board, one result list."""
     options = ListOptions.from_request(request)
     boards = list(Board.objects.for_menu())
@@ -511,8 +535,7 @@ def site_search(request):
     pager = Pager.for_total(requested_page, total, SITE_PAGE_SIZE)
     posts = options.results(selected).page(pager.offset, SITE_PAGE_SIZE)
     mark_matches(posts, options.query)
-    if requested_page == 1:
-        services.record_search(options.query, client=client_fingerprint(request))
+    count_search(request)
     context.update(
         {
             "counts": [(board, search.count_label(counts[board.slug], limit)) for board in boards],
@@ -538,21 +561,34 @@ def tag_posts(request, slug):
 NEW_KINDS = {"all": "전체", "posts": "원글만", "comments": "댓글만"}
 
 
+NEW_MAX_ITEMS = 1000  # 새글/새댓글 is about what is new: fifty pages at most
+
+
 def new_activity(request):
-    """새글/새댓글: the newest posts and comments of every readable board in one stream."""
+    """새글/새댓글: the newest posts and comments of every readable board in one stream.
+
+    Each kind is read newest first from its own index, only as far as the page needs, and
+    the two are merged here; no query touches the older rows.
+    """
     kind = request.GET.get("kind", "all")
     kind = kind if kind in NEW_KINDS else "all"
-    posts = Post.objects.visible()
-    comments = Comment.objects.visible().filter(post__is_hidden=False, post__is_deleted=False)
+    pager = Pager.for_total(parse_page_number(request.GET.get("page")), NEW_MAX_ITEMS, SITE_PAGE_SIZE)
+    wanted = pager.offset + SITE_PAGE_SIZE
     streams = []
     if kind in ("all", "posts"):
-        streams.append(posts.annotate(kind=Value("post")).values_list("created_at", "id", "kind"))
+        posts = Post.objects.visible().newest_first().values_list("created_at", "id")[:wanted]
+        streams.append([(created, pk, "post") for created, pk in posts])
     if kind in ("all", "comments"):
-        streams.append(comments.annotate(kind=Value("comment")).values_list("created_at", "id", "kind"))
-    total = (posts.count() if kind != "comments" else 0) + (comments.count() if kind != "posts" else 0)
-    pager = Pager.for_total(parse_page_number(request.GET.get("page")), total, SITE_PAGE_SIZE)
-    stream = streams[0].union(*streams[1:], all=True) if len(streams) > 1 else streams[0]
-    page = list(stream.order_by("-created_at", "-id")[pager.offset : pager.offset + SITE_PAGE_SIZE])
+        comments = (
+            Comment.objects.visible()
+            .filter(post__is_hidden=False, post__is_deleted=False)
+            .order_by("-created_at", "-id")
+            .values_list("created_at", "id")[:wanted]
+        )
+        streams.append([(created, pk, "comment") for created, pk in comments])
+    merged = list(heapq.merge(*streams, key=lambda item: (item[0], item[1]), reverse=True))
+    pager = Pager.for_total(pager.number, min(len(merged), NEW_MAX_ITEMS), SITE_PAGE_SIZE)
+    page = merged[pager.offset : pager.offset + SITE_PAGE_SIZE]
     post_ids = [pk for _, pk, k in page if k == "post"]
     comment_ids = [pk for _, pk, k in page if k == "comment"]
     found_posts = Post.objects.select_related("board", "author").defer("body", "body_html").in_bulk(post_ids)

@@ -75,18 +75,30 @@ def test_each_change_shows_at_once(change, make_post, make_user, make_comment):
         assert "is-notice" in Client().get("/b/ainews/").content.decode()
 
 
-def test_members_and_searches_are_never_served_a_cached_page(make_post, make_user):
+def test_members_are_never_served_a_cached_page(make_post, make_user):
     post = make_post()
     Client().get(post.get_absolute_url())
-    Client().get("/b/ainews/", {"q": "테스트"})
     member = Client()
     member.force_login(make_user(nickname="로그인회원"))
 
     mine = member.get(post.get_absolute_url())
-    search = Client().get("/b/ainews/", {"q": "테스트"})
 
     assert "X-Page-Cache" not in mine and "로그인회원" in page_text(mine)
-    assert "X-Page-Cache" not in search
+
+
+@pytest.mark.parametrize("url", ["/b/ainews/", "/search/"])
+def test_cached_search_results_follow_new_posts_and_still_count_searches(url, make_post):
+    from board.models import SearchTerm
+
+    make_post(title="모델 첫 소식")
+    Client(REMOTE_ADDR="10.1.1.1").get(url, {"q": "모델"})
+    assert Client(REMOTE_ADDR="10.1.1.2").get(url, {"q": "모델"})["X-Page-Cache"] == "hit"
+
+    make_post(title="모델 새 소식")
+    fresh = Client(REMOTE_ADDR="10.1.1.3").get(url, {"q": "모델"})
+
+    assert "X-Page-Cache" not in fresh and "모델 새 소식" in main_text(fresh)
+    assert SearchTerm.objects.get(term="모델").count == 3  # the cached hit counted too
 
 
 def test_anonymous_pages_carry_no_csrf_token(make_post):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import User
-from board import demo_content, images, markup, search, services
+from board import demo_content, images, markup, pagecache, search, services
 from board.models import Board, Comment, CommentSearch, Post, PostSearch, PostVote
 
 BOARDS = [
@@ -274,6 +274,7 @@ def generate_posts(count, *, boards, members, comments_per_post, votes_per_post,
     phase = time.monotonic()
     search.optimise()
     checkpoint()
+    pagecache.bump_everything()
     out.write(f"\n검색 색인 정리 {time.monotonic() - phase:.1f}초", ending="")
     out.write(f"\n생성 완료: 글 {count:,}개 ({time.monotonic() - started:.1f}초)")
 
