@@ -565,6 +565,16 @@ NEW_MAX_ITEMS = 1000  # 새글/새댓글 is about what is new: fifty pages at mo
 
 
 def new_activity(request):
+    key = pagecache.page_key(request, "site") if pagecache.cacheable(request, ("page", "kind")) else None
+    if key and (cached := pagecache.get(key)):
+        return pagecache.respond(cached)
+    response = render_new_activity(request)
+    if key:
+        pagecache.store(key, response)
+    return response
+
+
+def render_new_activity(request):
     """새글/새댓글: the newest posts and comments of every readable board in one stream.
 
     Each kind is read newest first from its own index, only as far as the page needs, and
