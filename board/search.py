@@ -260,6 +260,16 @@ def _sqlite_match(columns, runs):
     return " AND ".join(f'{{{" ".join(columns)}}} : "{run}"' for run in runs)
 
 
+def _narrow(where, params, results, *, board_column, key, above_id):
+    """One board only, and/or only the posts listed above a given one (both backends)."""
+    if results.board is not None:
+        where.append(f"{board_column} = %s")
+        params.append(results.board.pk)
+    if above_id is not None:
+        where.append(f"{key} > %s")
+        params.append(above_id)
+
+
 def _sqlite_select(results, *, ordered, above_id):
     runs = results.query.runs
     if results.field == "comment":
@@ -273,12 +283,7 @@ def _sqlite_select(results, *, ordered, above_id):
     else:
         where, params = ["board_post_fts MATCH %s"], [_sqlite_match(POST_COLUMNS[results.field], runs)]
         key, source, board_column = "board_post_fts.rowid", "board_post_fts", "board_post_fts.board_id"
-    if results.board is not None:
-        where.append(f"{board_column} = %s")
-        params.append(results.board.pk)
-    if above_id is not None:
-        where.append(f"{key} > %s")
-        params.append(above_id)
+    _narrow(where, params, results, board_column=board_column, key=key, above_id=above_id)
     distinct = "DISTINCT " if results.field == "comment" else ""  # a post has many comments
     sql = f"SELECT {distinct}{key} FROM {source} WHERE {' AND '.join(where)}"
     if ordered:
@@ -324,12 +329,7 @@ def _postgres_select(results, *, ordered, above_id):
         key, row_key, source, board_column = "post_id", "post_id", "board_postsearch", "board_id"
     index_condition, params, exact_condition, exact_params = _postgres_conditions(results.field, columns, runs, alias)
     where = [index_condition]
-    if results.board is not None:
-        where.append(f"{board_column} = %s")
-        params.append(results.board.pk)
-    if above_id is not None:
-        where.append(f"{key} > %s")
-        params.append(above_id)
+    _narrow(where, params, results, board_column=board_column, key=key, above_id=above_id)
     relevance = ordered and results.order == "relevance" and results.field == "title_body"
     candidates = f"SELECT {key} AS id, {row_key} AS row_id FROM {source} WHERE {' AND '.join(where)}"
     if ordered and not relevance:
