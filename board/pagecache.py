@@ -24,12 +24,6 @@ def _version_key(name):
     return f"pagecache:version:{name}"
 
 
-def versions(*names):
-    keys = [_version_key(name) for name in names]
-    found = cache.get_many(keys)
-    return tuple(found.get(key, 0) for key in keys)
-
-
 def bump(*names):
     """Make every cached page that shows one of these stale."""
     for name in names:
@@ -59,18 +53,26 @@ def cacheable(request, parameters=("page",)):
     return set(request.GET) <= set(parameters)
 
 
-def page_key(request, *names):
-    parts = [request.get_full_path(), *map(str, versions("all", *names))]
-    return "pagecache:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+def lookup(request, *names):
+    """(cached page or None, its key, the versions it must match), in one cache round trip.
+
+    The versions a page was made under are stored with it; a page made before a write
+    bumped one of them no longer matches and is made again.
+    """
+    key = "pagecache:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    version_keys = [_version_key(name) for name in ("all", *names)]
+    found = cache.get_many([key, *version_keys])
+    current = tuple(found.get(version_key, 0) for version_key in version_keys)
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        return entry[1], key, current
+    return None, key, current
 
 
-def get(key):
-    return cache.get(key)
-
-
-def store(key, response):
-    if response.status_code == 200 and not response.cookies:
-        cache.set(key, (response.content, response["Content-Type"]), settings.BOARD_PAGE_CACHE_SECONDS)
+def store(key, current, response):
+    if response.status_code == 200:
+        content = (response.content, response["Content-Type"])
+        cache.set(key, (current, content), settings.BOARD_PAGE_CACHE_SECONDS)
 
 
 def respond(cached, view_count=None):
@@ -79,4 +81,18 @@ def respond(cached, view_count=None):
         content = content.replace(VIEW_COUNT_MARK.encode(), f"{view_count:,}".encode())
     response = HttpResponse(content, content_type=content_type)
     response["X-Page-Cache"] = "hit"
+    return response
+
+
+def serve(request, names, render, *, parameters=("page",), on_hit=None):
+    """The cached page for this anonymous request, or `render()` (then cached)."""
+    if not cacheable(request, parameters):
+        return render()
+    cached, key, current = lookup(request, *names)
+    if cached is not None:
+        if on_hit:
+            on_hit()
+        return respond(cached)
+    response = render()
+    store(key, current, response)
     return response

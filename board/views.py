@@ -32,18 +32,16 @@ VOTE_VALUES = {"up": PostVote.UP, "down": PostVote.DOWN}
 
 
 def home(request):
-    key = pagecache.page_key(request, "site") if pagecache.cacheable(request) else None
-    if key and (cached := pagecache.get(key)):
-        return pagecache.respond(cached)
+    return pagecache.serve(request, ["site"], lambda: render_home(request))
+
+
+def render_home(request):
     boards = list(Board.objects.for_menu())
     sections = [
         (board, list(Post.objects.visible().in_board(board).for_list().newest_first()[:HOME_POSTS_PER_BOARD]))
         for board in boards
     ]
-    response = render(request, "board/home.html", {"sections": sections})
-    if key:
-        pagecache.store(key, response)
-    return response
+    return render(request, "board/home.html", {"sections": sections})
 
 
 SORTS = {"new": "최신순", "views": "조회순", "votes": "추천순", "comments": "댓글순", "popular": "인기"}
@@ -113,15 +111,15 @@ LIST_PARAMETERS = ("page", "q", "field", "sort", "period")
 
 def post_list(request, slug):
     board_id = board_id_for(slug)
-    cacheable = board_id and pagecache.cacheable(request, LIST_PARAMETERS)
-    key = pagecache.page_key(request, f"board:{board_id}") if cacheable else None
-    if key and (cached := pagecache.get(key)):
-        count_search(request)
-        return pagecache.respond(cached)
-    response = render_list(request, slug)
-    if key:
-        pagecache.store(key, response)
-    return response
+    if board_id is None:
+        raise Http404
+    return pagecache.serve(
+        request,
+        [f"board:{board_id}"],
+        lambda: render_list(request, slug),
+        parameters=LIST_PARAMETERS,
+        on_hit=lambda: count_search(request),
+    )
 
 
 def render_list(request, slug):
@@ -198,9 +196,8 @@ def post_detail(request, slug, post_id):
     board_id = board_id_for(slug)
     key = None
     if board_id and pagecache.cacheable(request):
-        key = pagecache.page_key(request, f"post:{post_id}", f"board:{board_id}")
-        cached = pagecache.get(key)
-        if cached:
+        cached, key, current = pagecache.lookup(request, f"post:{post_id}", f"board:{board_id}")
+        if cached is not None:
             # The page is cached, the view count never is: one UPDATE for a first view and
             # one SELECT for the number shown.
             if first_view:
@@ -215,7 +212,7 @@ def post_detail(request, slug, post_id):
         services.count_view(post=post)
     if key:
         response = render_article(request, board, post, view_count_mark=pagecache.VIEW_COUNT_MARK)
-        pagecache.store(key, response)
+        pagecache.store(key, current, response)
         response.content = response.content.replace(pagecache.VIEW_COUNT_MARK.encode(), f"{post.view_count:,}".encode())
     else:
         response = render_article(request, board, post)
@@ -508,16 +505,13 @@ SITE_PAGE_SIZE = 20
 
 
 def site_search(request):
-    key = None
-    if pagecache.cacheable(request, ("page", "q", "field", "sort", "board")) and request.GET.get("q"):
-        key = pagecache.page_key(request, "site")
-        if cached := pagecache.get(key):
-            count_search(request)
-            return pagecache.respond(cached)
-    response = render_site_search(request)
-    if key:
-        pagecache.store(key, response)
-    return response
+    return pagecache.serve(
+        request,
+        ["site"],
+        lambda: render_site_search(request),
+        parameters=("page", "q", "field", "sort", "board"),
+        on_hit=lambda: count_search(request),
+    )
 
 
 def render_site_search(request):
@@ -565,13 +559,7 @@ NEW_MAX_ITEMS = 1000  # 새글/새댓글 is about what is new: fifty pages at mo
 
 
 def new_activity(request):
-    key = pagecache.page_key(request, "site") if pagecache.cacheable(request, ("page", "kind")) else None
-    if key and (cached := pagecache.get(key)):
-        return pagecache.respond(cached)
-    response = render_new_activity(request)
-    if key:
-        pagecache.store(key, response)
-    return response
+    return pagecache.serve(request, ["site"], lambda: render_new_activity(request), parameters=("page", "kind"))
 
 
 def render_new_activity(request):
