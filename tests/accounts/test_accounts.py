@@ -255,3 +255,65 @@ def test_password_reset_by_email_link(client, make_user, settings):
     assert member.check_password(GOOD_PASSWORD)
     # The token is single-use.
     assert "링크가 만료되었거나" in page_text(client.get(link, follow=True))
+
+
+# --- Login brute force -------------------------------------------------------------------
+
+
+def test_five_failures_for_an_account_lock_it_for_a_while(make_user):
+    from django.test import Client
+
+    make_user(username="target", password="correct-horse-battery")
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+
+    statuses = [
+        attacker.post("/accounts/login/", {"username": "target", "password": f"guess{i}"}).status_code for i in range(5)
+    ]
+    # Even the right password, from another address, is refused now.
+    owner = Client(REMOTE_ADDR="198.51.100.2")
+    refused = owner.post("/accounts/login/", {"username": "TARGET", "password": "correct-horse-battery"})
+
+    assert statuses == [400] * 5
+    assert refused.status_code == 429
+    assert "로그인 시도가 너무 많습니다. 15분 뒤에 다시 시도해 주세요." in page_text(refused)
+    assert "_auth_user_id" not in owner.session
+
+
+def test_five_failures_from_one_address_lock_that_address(make_user):
+    from django.test import Client
+
+    make_user(username="someone", password="correct-horse-battery")
+    spray = Client(REMOTE_ADDR="203.0.113.9")
+    for i in range(5):
+        spray.post("/accounts/login/", {"username": f"user{i}", "password": "123456"})
+
+    refused = spray.post("/accounts/login/", {"username": "someone", "password": "correct-horse-battery"})
+    elsewhere = Client(REMOTE_ADDR="198.51.100.3").post(
+        "/accounts/login/", {"username": "someone", "password": "correct-horse-battery"}
+    )
+
+    assert refused.status_code == 429
+    assert elsewhere.status_code == 302
+
+
+def test_a_success_clears_the_accounts_failures(make_user):
+    from django.test import Client
+
+    make_user(username="forgetful", password="correct-horse-battery")
+    for i in range(4):
+        Client(REMOTE_ADDR=f"192.0.2.{i}").post("/accounts/login/", {"username": "forgetful", "password": "x"})
+    assert (
+        Client(REMOTE_ADDR="192.0.2.50")
+        .post("/accounts/login/", {"username": "forgetful", "password": "correct-horse-battery"})
+        .status_code
+        == 302
+    )
+
+    for i in range(4):
+        Client(REMOTE_ADDR=f"192.0.2.{10 + i}").post("/accounts/login/", {"username": "forgetful", "password": "x"})
+    assert (
+        Client(REMOTE_ADDR="192.0.2.60")
+        .post("/accounts/login/", {"username": "forgetful", "password": "correct-horse-battery"})
+        .status_code
+        == 302
+    )
