@@ -73,3 +73,25 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
 
     assert response.status_code == 503
     assert response.json()["database"] == "error: ConnectionError"
+
+
+def test_every_page_carries_a_content_security_policy_without_inline_scripts(client, db):
+    response = client.get("/")
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip()
+    )
+
+    assert policy["script-src"] == "'self'"
+    assert "unsafe-inline" not in policy["script-src"] and "unsafe-eval" not in policy["script-src"]
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_no_template_has_an_inline_script():
+    import re
+
+    for template in (ROOT / "templates").rglob("*.html"):
+        for tag in re.findall(r"<script\b[^>]*>", template.read_text()):
+            assert "src=" in tag, f"{template}: {tag}"
