@@ -77,9 +77,7 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
 
 def test_every_page_carries_a_content_security_policy_without_inline_scripts(client, db):
     response = client.get("/")
-    policy = dict(
-        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip()
-    )
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip())
 
     assert policy["script-src"] == "'self'"
     assert "unsafe-inline" not in policy["script-src"] and "unsafe-eval" not in policy["script-src"]
