@@ -62,6 +62,11 @@ def _set_link_rel(attrs, new=False):
     href = attrs.get(href_key, "")
     if not href:
         return attrs
+    # Angle brackets, quotes or control characters belong in no URL a member would write
+    # ("<data:…>" from a Markdown autolink is harmless but never intended): drop the link.
+    raw = html.unescape(href)  # the sanitiser hands values over with entities
+    if any(ch in raw for ch in '<>"`') or any(ord(ch) < 32 for ch in raw):
+        return None
     scheme = urlsplit(href.strip()).scheme.lower()
     if scheme and scheme not in ALLOWED_PROTOCOLS:
         return None

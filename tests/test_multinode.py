@@ -26,7 +26,13 @@ from board.models import Board, Comment, Post
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "multi-node-pass-2025"
 
-pytestmark = [pytest.mark.multinode, pytest.mark.slow]
+# Committed rows, so the gunicorn nodes (other connections) see them; serialized_rollback
+# restores the data migrations' rows (the 운영진 group) for whatever runs next.
+pytestmark = [
+    pytest.mark.multinode,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def free_port():
@@ -44,7 +50,7 @@ def static_root(tmp_path_factory):
 
 
 @pytest.fixture
-def nodes(transactional_db, static_root, tmp_path):
+def nodes(static_root, tmp_path):
     database = settings.DATABASES["default"]
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     env = {
@@ -118,7 +124,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.fixture
-def people(transactional_db, settings):
+def people(settings):
     # The nodes check passwords with the production hashers, not the tests' fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     board = Board.objects.create(slug="ainews", name="AI 뉴스")
