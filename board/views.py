@@ -198,18 +198,19 @@ def post_detail(request, slug, post_id):
     if board_id and pagecache.cacheable(request):
         cached, key, current = pagecache.lookup(request, f"post:{post_id}", f"board:{board_id}")
         if cached is not None:
-            # The page is cached, the view count never is: one UPDATE for a first view and
-            # one SELECT for the number shown.
+            # The page is cached, the view count never is: one UPDATE ... RETURNING for a
+            # first view, one SELECT for a reload.
             if first_view:
-                services.count_view(post=Post(pk=post_id))
-            live = Post.objects.filter(pk=post_id).values_list("view_count", flat=True).first()
+                live = services.count_view(post_id=post_id)
+            else:
+                live = Post.objects.filter(pk=post_id).values_list("view_count", flat=True).first()
             response = pagecache.respond(cached, view_count=live or 0)
             if first_view:
                 remember_viewed(response, viewed + [post_id])
             return response
     board, post = get_visible_post(slug, post_id, request.user)
     if first_view:
-        services.count_view(post=post)
+        post.view_count = services.count_view(post_id=post.pk)
     if key:
         response = render_article(request, board, post, view_count_mark=pagecache.VIEW_COUNT_MARK)
         pagecache.store(key, current, response)

@@ -145,10 +145,11 @@ def test_view_count_is_incremented_in_the_database_not_from_a_stale_copy(make_po
     stale = Post.objects.get(pk=post.pk)
     Post.objects.filter(pk=post.pk).update(view_count=F("view_count") + 41)  # other readers meanwhile
 
-    services.count_view(post=stale)
+    shown = services.count_view(post_id=stale.pk)
 
     post.refresh_from_db()
     assert post.view_count == 42
+    assert shown == 42
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member"])
