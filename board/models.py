@@ -63,8 +63,13 @@ class PostQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-id")
 
     def newer_than(self, post):
-        """Posts listed above `post` in newest-first order (ties on the time go by id)."""
-        return self.filter(Q(created_at__gt=post.created_at) | Q(created_at=post.created_at, id__gt=post.pk))
+        """Posts listed above `post` in newest-first order (ties on the time go by id).
+
+        The plain `created_at >=` gives the index a range to start from; with only the OR,
+        SQLite walks the board's whole index (13 ms at 100,000 posts, on every article)."""
+        return self.filter(created_at__gte=post.created_at).filter(
+            Q(created_at__gt=post.created_at) | Q(id__gt=post.pk)
+        )
 
     def for_list(self):
         """What a list row shows: no body, the author's name. The order is the caller's."""
@@ -75,7 +80,9 @@ class PostQuerySet(models.QuerySet):
         the order (a deep page skips index entries, never table rows), then those rows.
         Page 3,000 then costs about what page 1 does."""
         ids = list(self.values_list("id", flat=True)[offset : offset + limit])
-        found = {row.pk: row for row in self.filter(id__in=ids)}
+        # No ORDER BY in the second step (the ids give the order): with one, SQLite walks
+        # the board's index in that order looking for the ids instead of fetching them.
+        found = {row.pk: row for row in self.filter(id__in=ids).order_by()}
         return [found[pk] for pk in ids if pk in found]
 
     def for_detail(self):
