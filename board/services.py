@@ -254,12 +254,27 @@ def count_view(*, post_id):
 
     One statement, UPDATE ... RETURNING (SQLite 3.35+, PostgreSQL), because every reader's
     first view of an article runs it and it is the article page's only write: no SELECT
-    after it, and on PostgreSQL the row lock is held for one round trip. The ORM's
-    update() cannot return the value.
+    after it. The ORM's update() cannot return the value.
+
+    On PostgreSQL the commit does not wait for the WAL to reach the disk: readers of one
+    popular article all update its row, and each would hold the row lock through the
+    previous reader's fsync (an article at 16 connections went from about 290 to 950
+    requests/s, bench/results). A worker killed after the commit loses nothing; only a
+    crash of the database server itself can lose the last fraction of a second of view
+    counts, never a post, comment or vote.
     """
     table = connection.ops.quote_name(Post._meta.db_table)
+    update = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count", [post_id])  # noqa: S608
+        if connection.vendor == "postgresql":
+            # One message, so one implicit transaction that SET LOCAL applies to, and one
+            # round trip: the row lock is never held while this worker waits its turn for
+            # a core. (Django's psycopg cursors bind on the client, which allows two
+            # statements with parameters.)
+            cursor.execute(f"SET LOCAL synchronous_commit TO OFF; {update}", [post_id])
+            cursor.nextset()
+        else:
+            cursor.execute(update, [post_id])
         row = cursor.fetchone()
     return row[0] if row else None
 
