@@ -54,6 +54,15 @@ def test_seed_demo_makes_the_demo_site_and_running_it_twice_changes_nothing(db):
     assert_counters_match_rows()
 
 
+def test_demo_members_log_in_with_the_printed_password(db, client):
+    call_command("seed_demo", stdout=io.StringIO())
+    username = demo_content.DEMO_MEMBERS[3][0]
+
+    response = client.post("/accounts/login/", {"username": username, "password": "demo-pass-1234"}, follow=True)
+
+    assert response.context["user"].username == username
+
+
 def test_seed_demo_generates_posts_in_bulk_with_true_counters(db):
     call_command("seed_demo", stdout=io.StringIO())
     before = Post.objects.count()
