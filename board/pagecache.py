@@ -1,7 +1,7 @@
 """Whole-page cache for anonymous readers of 홈, board lists and articles.
 
 A cached page is keyed by the versions of what it shows: the site (home), the board
-(its list) and the post (its article). Every write that changes what a page shows bumps
+(its list, by slug) and the post (its article). Every write that changes what a page shows bumps
 those versions in the same request (services.py), so the next reader gets a fresh page at
 once; nothing waits for a timeout. View counts are the exception by design: an article's
 count is filled in live on every hit, lists show it as of their last change.
@@ -36,8 +36,18 @@ def bump(*names):
 
 
 def bump_post(post_id, board_id):
-    """A post changed: its article, its board's list and the home page."""
-    bump(f"post:{post_id}", f"board:{board_id}", "site")
+    """A post changed: its article, its board's list and the home page.
+
+    Boards' versions are named by slug, the name in the URL, so a reader's lookup needs no
+    slug-to-id step (one cache round trip per hit). A renamed slug bumps everything
+    (sidebar.forget_board_menu)."""
+    from .sidebar import board_menu
+
+    slug = next((slug for slug, _, pk in board_menu() if pk == board_id), None)
+    if slug is None:  # a board the menu does not know yet: be safe
+        bump_everything()
+    else:
+        bump(f"post:{post_id}", f"board:{slug}", "site")
 
 
 def bump_everything():

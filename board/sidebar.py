@@ -32,10 +32,6 @@ def board_menu():
     return menu
 
 
-def board_id_for(slug):
-    return next((board_id for board_slug, _, board_id in board_menu() if board_slug == slug), None)
-
-
 @receiver([post_save, post_delete], sender=Board)
 def forget_board_menu(**kwargs):
     from . import pagecache

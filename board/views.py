@@ -22,7 +22,6 @@ from .forms import CommentForm, ModerationForm, PostForm, ReportForm
 from .models import Board, Comment, ModerationLog, Post, PostVote, attach_tags
 from .pagination import Pager, parse_page_number
 from .ratelimit import rate_limited, wants_json
-from .sidebar import board_id_for
 
 HOME_POSTS_PER_BOARD = 6
 VIEWED_COOKIE = "viewed"
@@ -110,12 +109,10 @@ LIST_PARAMETERS = ("page", "q", "field", "sort", "period")
 
 
 def post_list(request, slug):
-    board_id = board_id_for(slug)
-    if board_id is None:
-        raise Http404
+    # An unknown slug finds no cached page (only 200s are stored) and render_list says 404.
     return pagecache.serve(
         request,
-        [f"board:{board_id}"],
+        [f"board:{slug}"],
         lambda: render_list(request, slug),
         parameters=LIST_PARAMETERS,
         on_hit=lambda: count_search(request),
@@ -193,10 +190,9 @@ def get_visible_post(slug, post_id, user=None):
 def post_detail(request, slug, post_id):
     viewed = viewed_post_ids(request)
     first_view = post_id not in viewed
-    board_id = board_id_for(slug)
     key = None
-    if board_id and pagecache.cacheable(request):
-        cached, key, current = pagecache.lookup(request, f"post:{post_id}", f"board:{board_id}")
+    if pagecache.cacheable(request):
+        cached, key, current = pagecache.lookup(request, f"post:{post_id}", f"board:{slug}")
         if cached is not None:
             # The page is cached, the view count never is: one UPDATE ... RETURNING for a
             # first view, one SELECT for a reload.
