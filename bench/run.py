@@ -1,12 +1,14 @@
 """Page speed at 100,000 posts: gunicorn with the production settings, wrk as the load.
 
     python bench/run.py                      # SQLite file under bench/data/
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ainews_bench python bench/run.py
-    python bench/run.py --reuse              # keep the database built by an earlier run
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ainews_bench REDIS_URL=redis://127.0.0.1:6379/11 \
+        python bench/run.py                  # SQLite, then PostgreSQL + Redis
+    python bench/run.py --reuse              # keep the databases built by an earlier run
 
 Builds a fresh database with `seed_demo --posts N` (timed), adds an article with 200
 comments, starts gunicorn on a free loopback port and drives each page with wrk at 16
-connections. Two baselines come from the same run: a Django view that touches no database
+connections, then a mixed logged-in load (bench/mixed.lua: 50 members, one request in ten
+a comment or a 추천). Two baselines come from the same run: a Django view that touches no database
 (/robots.txt, through every middleware: the framework's floor) and a static file through
 WhiteNoise. Each page is reported as requests/s, p50/p99 latency, errors and its ratio to
 the floor; the table goes to bench/results/<date>-<database>.md.
@@ -175,12 +177,20 @@ def main():
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk (make bench does it)")
+    # SQLite with the local-memory cache always; the production path (PostgreSQL, and Redis
+    # when REDIS_URL is set) when DATABASE_URL is given.
+    bench_database(args, f"sqlite:///{DATA / 'bench.sqlite3'}", redis_url="")
+    if os.environ.get("DATABASE_URL"):
+        bench_database(args, os.environ["DATABASE_URL"], redis_url=os.environ.get("REDIS_URL", ""))
 
+
+def bench_database(args, database_url, redis_url):
     DATA.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{DATA / 'bench.sqlite3'}",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
         "DJANGO_DEBUG": "0",
         "DJANGO_HTTPS": "0",
         "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
@@ -238,7 +248,8 @@ def main():
         "",
         f"`python bench/run.py` — {args.posts:,} generated posts, gunicorn "
         f"({os.environ.get('GUNICORN_WORKERS', '2 × cores + 1')} workers, production settings), "
-        f"wrk -t2 -c{args.connections} -d{args.duration}s per page, client and server on the same machine.",
+        f"wrk -t2 -c{args.connections} -d{args.duration}s per page, client and server on the same machine; "
+        f"cache: {'Redis' if redis_url else 'local memory (per worker)'}.",
         "",
         f"- `seed_demo --posts {args.posts}`: "
         + (f"{seed_seconds:.0f} s" if seed_seconds is not None else "reused an earlier database"),
