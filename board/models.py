@@ -179,6 +179,12 @@ class Post(models.Model):
                 condition=Q(is_notice=True, is_hidden=False, is_deleted=False),
             ),
             models.Index(fields=["-created_at", "-id"], name="post_created_idx"),
+            # A member's profile: the count and the newest posts of a prolific author.
+            models.Index(
+                fields=["author", "-created_at", "-id"],
+                name="post_author_visible_idx",
+                condition=Q(is_hidden=False, is_deleted=False),
+            ),
             *[
                 models.Index(
                     fields=["board", f"-{counter}", "-created_at"],
