@@ -1,11 +1,15 @@
 import io
+import re
 
 from django.core.management import call_command
 from django.db.models import Count, Q
 
 from accounts.models import User
-from board import demo_content
+from board import demo_content, services
 from board.models import Board, Comment, Post, PostVote
+from tests.conftest import page_text
+
+DEMO_TITLES = [article["title"] for article in demo_content.DEMO_ARTICLES]
 
 
 def snapshot():
@@ -76,6 +80,21 @@ def test_seed_demo_generates_posts_in_bulk_with_true_counters(db):
     assert Comment.objects.filter(post__in=generated).count() > 300
     assert PostVote.objects.filter(post__in=generated).count() > 300
     assert_counters_match_rows()
+
+
+def test_generated_posts_and_comments_are_searchable_and_later_writes_still_indexed(client, make_user):
+    call_command("seed_demo", posts=200, stdout=io.StringIO())
+    generated = Post.objects.filter(board__slug="ainews").order_by("-id").exclude(title__in=DEMO_TITLES).first()
+    word = max(re.findall("[가-힣]{2,}", generated.title), key=len)
+    comment = Comment.objects.filter(post__board__slug="free").order_by("-id").first()
+    comment_word = max(re.findall("[가-힣]{2,}", comment.body), key=len)
+
+    assert generated.title in page_text(client.get("/b/ainews/", {"q": word, "field": "title"}))
+    assert comment.post.title in page_text(client.get("/b/free/", {"q": comment_word, "field": "comment"}))
+    later = services.create_post(
+        board=generated.board, author=make_user(), title="시드 이후 새 글 양자컴퓨팅", body="본문"
+    )
+    assert later.title in page_text(client.get("/b/ainews/", {"q": "양자컴퓨팅"}))
 
 
 def test_demo_content_is_long_enough_for_the_list_and_search():
