@@ -28,6 +28,14 @@ def pytest_collection_modifyitems(config, items):
         print(f"\n{len(left_out)} multi-node test(s) left out: they run with DATABASE_URL=postgres… and REDIS_URL.")
 
 
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected once for every test that starts gunicorn (tests/servers.py)."""
+    from .servers import collect_static
+
+    return collect_static(tmp_path_factory.mktemp("static"))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
