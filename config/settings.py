@@ -206,6 +206,7 @@ if not DEBUG:
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"  # not Django admin's logged-out page
 
 # --- Board options (documented in docs/architecture.md) ---------------------------------
 BOARD_NEW_BADGE_HOURS = env_int("BOARD_NEW_BADGE_HOURS", 24)
