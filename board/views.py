@@ -493,6 +493,11 @@ def vote(request, slug, post_id):
     return redirect(f"{post.get_absolute_url()}#vote")
 
 
+def bad_request(request, exception=None):
+    """handler400: Django's own renders 400.html without the request, so without the menu."""
+    return render(request, "400.html", status=400)
+
+
 def csrf_failure(request, reason=""):
     return render(
         request,

@@ -261,6 +261,9 @@ elif os.environ.get("EMAIL_HOST"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Requests refused with a 4xx (a huge body, an unknown Host) are logged in one line:
+    # their tracebacks tell nothing, and a traceback in the log should mean a bug.
+    "formatters": {"plain": {"()": "config.log.RefusalsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

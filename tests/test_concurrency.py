@@ -19,10 +19,9 @@ import time
 from collections import Counter, defaultdict
 
 import pytest
-from django.conf import settings
 
 from . import load
-from .servers import ROOT, Gunicorn, database_url, production_env
+from .servers import ROOT
 
 pytestmark = [
     pytest.mark.concurrency,
@@ -43,33 +42,6 @@ VIEWS_PER_MEMBER = 2
 KILL_AT = 0.4  # SIGKILL one worker when this share of the requests is done
 
 
-@pytest.fixture
-def server_env(static_root, tmp_path):
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        url = f"sqlite:///{tmp_path / 'load.sqlite3'}"
-    else:
-        url = database_url(settings.DATABASES["default"])
-    env = production_env(
-        database_url=url,
-        static_root=static_root,
-        media_root=tmp_path / "media",
-        GUNICORN_WORKERS=str(WORKERS),
-        # The load must not be refused with 429: a 429 is neither a success nor a failure.
-        BOARD_POST_RATE="100000",
-        BOARD_COMMENT_RATE="100000",
-        BOARD_VOTE_RATE="100000",
-    )
-    if url.startswith("sqlite"):
-        manage("migrate", "--noinput", "-v0", env=env)
-    return env
-
-
-def manage(*args, env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
-
-
 def django_json(command, env):
     """`python -m tests.load prepare|report` with the server's settings."""
     result = subprocess.run(
@@ -84,13 +56,10 @@ def django_json(command, env):
 
 
 @pytest.fixture
-def server(server_env, tmp_path):
-    gunicorn = Gunicorn(server_env, tmp_path / "gunicorn.log")
-    try:
-        gunicorn.wait_until_healthy(workers=WORKERS)
-        yield gunicorn
-    finally:
-        gunicorn.stop()
+def server(start_server):
+    # The load must not be refused with 429: a 429 is neither a success nor a failure.
+    limits = {f"BOARD_{action}_RATE": "100000" for action in ("POST", "COMMENT", "VOTE")}
+    return start_server(workers=WORKERS, **limits)
 
 
 def make_plan(site, base, rng):
