@@ -118,7 +118,7 @@ def run_client(plan):
         browsers[session["name"]] = browser
     last_comment = {}  # (session, post) -> id of the last acknowledged top-level comment
     records = []
-    queues = [[(s["name"], action) for s in [session] for action in session["actions"]] for session in plan["sessions"]]
+    queues = [[(session["name"], action) for action in session["actions"]] for session in plan["sessions"]]
     for step in itertools.zip_longest(*queues):
         for item in step:
             if item is None:

@@ -36,7 +36,7 @@ CLIENT_PROCESSES = 6
 READERS = 200
 VIEWS_PER_READER = 10  # 2,000 views, with repeats: a view counts once per browser session
 VOTES_PER_MEMBER = 20  # 1,000 votes: 5 posts each, 4 votes on each (cast, switch, cancel)
-COMMENTS_PER_MEMBER = 10  # 500 comments, every third a reply to the member's last one there
+COMMENTS_PER_MEMBER = 10  # 500 comments on 3 posts each; every third answers the member's last one there
 POSTS_PER_MEMBER = 2  # 100 posts
 VIEWS_PER_MEMBER = 2
 KILL_AT = 0.4  # SIGKILL one worker when this share of the requests is done
@@ -220,7 +220,8 @@ def assert_counters_match_truth(records, rows):
 
     Votes, comments and board totals: the rows in the database. Views: the number of
     browser sessions (cookie jars) that got the article with a 200; a request whose answer
-    was lost with the killed worker may or may not have counted.
+    was lost with the killed worker may or may not have counted. (If views come to be
+    buffered and flushed later, flush before `report` reads the rows.)
     """
     viewed, maybe = defaultdict(set), Counter()
     for name, kind, post_id, outcome, _, _ in records:

@@ -235,7 +235,7 @@ def test_forms_that_are_not_utf8_get_a_korean_400(client, site, url, body, conte
     assert saved() == before
 
 
-def test_a_korean_post_written_by_a_browser_still_goes_through(client, site):
+def test_a_pasted_replacement_character_is_not_taken_for_broken_bytes(client, site):
     body, content_type = multipart({**POST, "title": "한글 제목 \ufffd 그대로"})
 
     response = send(client, "member", "/b/ainews/write/", body, site, content_type=content_type)
