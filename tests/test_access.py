@@ -48,7 +48,7 @@ EVERYONE = {
     "board:board_feed_atom",
     "board:tag_feed",
     "board:tag_feed_atom",
-    "board:sitemap",
+    "board:sitemap.xml",  # the sitemap index has no name
     "board:sitemap_section",
     "board:robots",
     "board:healthz",
@@ -81,7 +81,7 @@ FORM_DATA = {
 
 
 def site_urls(patterns=None, namespace=""):
-    """(name, route pattern) of every URL outside the admin."""
+    """(name, URLPattern) of every URL outside the admin."""
     found = []
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(entry, URLResolver):
@@ -90,7 +90,7 @@ def site_urls(patterns=None, namespace=""):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             found += site_urls(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern):
-            found.append((namespace + (entry.name or "sitemap"), entry))  # the sitemap index has no name
+            found.append((namespace + (entry.name or str(entry.pattern)), entry))  # unnamed: by route
     return found
 
 
