@@ -135,6 +135,20 @@ def test_overlong_search_is_cut_to_the_longest_query_never_an_error(client, site
     assert response.status_code == 200
 
 
+def test_tampered_and_junk_cookies_are_ignored(client, site):
+    post = site["other"]
+    client.cookies["viewed"] = "1.2.3:forged-signature"
+    client.cookies["sessionid"] = "x" * 4000
+    client.cookies["csrftoken"] = "<script>"
+
+    response = client.get(f"/b/ainews/{post.pk}/")
+    again = client.get(f"/b/ainews/{post.pk}/")
+
+    assert response.status_code == again.status_code == 200
+    post.refresh_from_db()
+    assert post.view_count == 1  # the forged cookie counts for nothing; the new one holds
+
+
 BIG = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
 
 
@@ -290,6 +304,8 @@ def test_malformed_requests_through_gunicorn_get_a_korean_4xx(start_server):
     # Bytes outside printable ASCII in the request line never reach Django: gunicorn
     # refuses them itself (RFC 9112), with its own plain 400. Browsers percent-encode.
     unescaped = [get_head(b"/search/?q=\xff\xfe"), get_head(b"/b/\xff\xfe/"), get_head(b"/search/?q=a\x00b")]
+    # Nor do request lines over gunicorn's limit_request_line (4,094 bytes): a 414.
+    too_long = get_head(b"/search/?q=" + b"a" * 5000)
 
     answers = {name: raw_request(server, request) for name, request in cases.items()}
 
@@ -301,6 +317,7 @@ def test_malformed_requests_through_gunicorn_get_a_korean_4xx(start_server):
     for request in unescaped:
         status, page = raw_request(server, request)
         assert status == 400 and "Invalid HTTP request line" in page, page
+    assert raw_request(server, too_long)[0] == 414
     log = server.log()
     assert "Traceback" not in log and "Internal Server Error" not in log, log[-3000:]
     assert raw_request(server, get_head(b"/healthz"))[0] == 200
