@@ -1,12 +1,14 @@
 """Uploaded pictures: checked by opening them with Pillow, then re-encoded.
 
-The name and the browser's content type are never trusted. Every accepted file is decoded
+The name and the browser's content type are never trusted: files are stored under random
+names with the extension of the format Pillow found. Every accepted file is decoded
 and saved again, which drops EXIF (GPS positions) and anything appended to the image, so
 what is served is always a plain picture in one of four formats.
 """
 
 import io
 import os
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -69,7 +71,10 @@ def prepare_upload(upload):
         _refuse(name, not_an_image)
     except Exception:  # noqa: BLE001  (any decoder failure: truncated, corrupt frames, bad EXIF)
         _refuse(name, "이미지 파일이 손상되었거나 일부가 잘렸습니다.")
-    stem = os.path.splitext(name)[0][:80] or "image"
+    # Stored under a name the server chose, never the uploader's: "evil.html.png" or
+    # "shell.php.jpg" would be run or served as HTML by a web server that reads every
+    # extension of a name (Apache's mod_mime does), and file names can be personal.
+    stem = secrets.token_hex(8)
     return PreparedImage(
         original_name=name,
         display=ContentFile(display, name=f"{stem}.{extension}"),

@@ -70,9 +70,11 @@ def build_sidebar():
         "author__nickname",
         "author__withdrawn_at",
     )[:RECENT_COMMENTS]
+    # Counted over visible posts only: a tag that only hidden or deleted posts carry (a
+    # name, a leaked address) must not be advertised beside every page.
     tags = (
-        Tag.objects.annotate(num_posts=Count("taggit_taggeditem_items"))
-        .filter(num_posts__gt=0)
+        Tag.objects.filter(taggit_taggeditem_items__object_id__in=Post.objects.visible().values("pk"))
+        .annotate(num_posts=Count("taggit_taggeditem_items"))
         .order_by("-num_posts", "name")[:POPULAR_TAGS]
     )
     terms = SearchTerm.objects.popular_since(timezone.localdate() - timedelta(days=POPULAR_TERM_DAYS - 1))

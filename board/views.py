@@ -429,10 +429,13 @@ def comment_create(request, slug, post_id):
 
 
 def get_comment(comment_id, user=None):
-    """The comment, if its post is one this reader may open (moderators: hidden posts too)."""
-    comments = Comment.objects.select_related("post__board").filter(post__is_deleted=False)
+    """The comment, if this reader may see it and its post (moderators: hidden ones too).
+
+    A deleted or hidden comment is a 404 like an id that never existed, so a guessed id
+    tells nothing; only visible comments of others get the 403 of a refusal."""
+    comments = Comment.objects.select_related("post__board").filter(post__is_deleted=False, is_deleted=False)
     if not permissions.can_moderate(user):
-        comments = comments.filter(post__is_hidden=False)
+        comments = comments.filter(post__is_hidden=False, is_hidden=False)
     return get_object_or_404(comments, pk=comment_id)
 
 
@@ -485,6 +488,11 @@ def vote(request, slug, post_id):
             {"upvotes": counts["upvote_count"], "downvotes": counts["downvote_count"], "my_vote": my_vote or 0}
         )
     return redirect(f"{post.get_absolute_url()}#vote")
+
+
+def bad_request(request, exception=None):
+    """handler400: Django's own renders 400.html without the request, so without the menu."""
+    return render(request, "400.html", status=400)
 
 
 def csrf_failure(request, reason=""):

@@ -206,6 +206,7 @@ if not DEBUG:
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"  # not Django admin's logged-out page
 
 # --- Board options (documented in docs/architecture.md) ---------------------------------
 BOARD_NEW_BADGE_HOURS = env_int("BOARD_NEW_BADGE_HOURS", 24)
@@ -260,6 +261,9 @@ elif os.environ.get("EMAIL_HOST"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Requests refused with a 4xx (a huge body, an unknown Host) are logged in one line:
+    # their tracebacks tell nothing, and a traceback in the log should mean a bug.
+    "formatters": {"plain": {"()": "config.log.RefusalsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

@@ -9,6 +9,8 @@ admin.site.site_header = "AI 뉴스 보드 관리"
 admin.site.site_title = "AI 뉴스 보드 관리"
 admin.site.index_title = "운영"
 
+handler400 = "board.views.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),

@@ -28,6 +28,53 @@ def pytest_collection_modifyitems(config, items):
         print(f"\n{len(left_out)} multi-node test(s) left out: they run with DATABASE_URL=postgres… and REDIS_URL.")
 
 
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected once for every test that starts gunicorn (tests/servers.py)."""
+    from .servers import collect_static
+
+    return collect_static(tmp_path_factory.mktemp("static"))
+
+
+@pytest.fixture
+def start_server(static_root, tmp_path):
+    """start_server(**env) -> a running gunicorn (tests/servers.py) with the production
+    settings. On SQLite it gets a database file of its own, migrated here (the test
+    database is in memory); on PostgreSQL it shares the test database, so tests using it
+    are marked django_db(transaction=True, serialized_rollback=True)."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from .servers import ROOT, Gunicorn, database_url, production_env
+
+    started = []
+
+    def start(workers=1, **overrides):
+        database = settings.DATABASES["default"]
+        sqlite = database["ENGINE"].endswith("sqlite3")
+        url = f"sqlite:///{tmp_path / 'server.sqlite3'}" if sqlite else database_url(database)
+        env = production_env(
+            database_url=url,
+            static_root=static_root,
+            media_root=tmp_path / "media",
+            GUNICORN_WORKERS=str(workers),
+            **overrides,
+        )
+        if sqlite and not started:
+            command = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
+            subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+        server = Gunicorn(env, tmp_path / f"gunicorn{len(started)}.log")
+        started.append(server)
+        server.wait_until_healthy(workers=workers)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

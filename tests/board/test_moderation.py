@@ -298,25 +298,6 @@ def test_staff_hide_a_comment_from_the_article_and_still_see_it_marked(mod_clien
     assert "숨김" in staff_text and "문제 댓글" in staff_text
 
 
-def test_non_staff_get_403_for_every_moderation_url(member_client, make_post, make_comment):
-    post = make_post()
-    comment = make_comment(post)
-
-    for url, data in [
-        (f"/b/ainews/{post.pk}/moderate/", {"action": "hide"}),
-        (f"/b/ainews/{post.pk}/moderate/", {"action": "pin"}),
-        (f"/comments/{comment.pk}/moderate/", {"action": "hide"}),
-    ]:
-        response = member_client.post(url, data)
-        assert response.status_code == 403, url
-        assert "운영진만 할 수 있는 작업입니다." in page_text(response)
-    for url in ["/admin/board/post/", "/admin/accounts/user/", "/admin/board/reportedpost/"]:
-        response = member_client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), url
-    post.refresh_from_db()
-    assert not post.is_hidden and not post.is_notice and not ModerationLog.objects.exists()
-
-
 # --- Reports -----------------------------------------------------------------------------
 
 

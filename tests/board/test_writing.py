@@ -36,31 +36,6 @@ def stored_files(settings):
 # --- Who may write -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/b/ainews/write/", "/b/ainews/{id}/edit/", "/b/ainews/{id}/delete/"])
-def test_anonymous_writers_are_sent_to_login_with_next(client, make_post, url):
-    path = url.format(id=make_post().pk)
-
-    response = client.get(path)
-
-    assert response.status_code == 302
-    assert response["Location"] == f"/accounts/login/?next={path}"
-
-
-@pytest.mark.parametrize("action", ["edit", "delete"])
-def test_other_members_get_a_korean_403_for_edit_and_delete(client, make_user, make_post, action):
-    post = make_post(title="남의 글")
-    client.force_login(make_user())
-
-    get = client.get(f"/b/ainews/{post.pk}/{action}/")
-    post_response = client.post(f"/b/ainews/{post.pk}/{action}/", post_data(title="가로챈 제목"))
-
-    assert get.status_code == post_response.status_code == 403
-    assert "권한이 없습니다" in page_text(get)
-    assert "글쓴이나 운영진만" in page_text(post_response)
-    post.refresh_from_db()
-    assert post.title == "남의 글" and not post.is_deleted
-
-
 def test_unknown_board_write_is_404(member_client):
     assert member_client.get("/b/nope/write/").status_code == 404
 

@@ -1,0 +1,170 @@
+"""Real gunicorn servers with the production settings, and a browser with its own cookies,
+shared by the tests that drive the site over HTTP (test_multinode, test_concurrency,
+test_input_limits).
+
+Nothing here imports Django: the load clients of test_concurrency import this module in
+fresh processes.
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY = "shared-secret-of-the-test-servers-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def collect_static(root):
+    """The hashed static files the production settings need (the manifest)."""
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "collect", "STATIC_ROOT": str(root)}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    return root
+
+
+def production_env(*, database_url, static_root, media_root, **overrides):
+    """The environment of `make serve`: DEBUG off, plain HTTP on loopback, no access log."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(media_root),
+        "GUNICORN_ACCESS_LOG": "",
+        **overrides,
+    }
+
+
+def database_url(database):
+    """DATABASE_URL for a Django DATABASES entry (the test database pytest-django made)."""
+    if database["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{database['NAME']}"
+    user = database["USER"] or "postgres"
+    return f"postgres://{user}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+
+
+class Gunicorn:
+    """`gunicorn -c config/gunicorn.py config.wsgi` on a free loopback port; its error log
+    (gunicorn's and Django's) goes to `log_path`."""
+
+    def __init__(self, env, log_path):
+        self.env = env
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(log_path)
+        self._log = open(self.log_path, "wb")  # noqa: SIM115  (closed in stop())
+        command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "-b", f"127.0.0.1:{self.port}"]
+        self.process = subprocess.Popen(
+            [*command, "config.wsgi"], cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def wait_until_healthy(self, workers=None):
+        """Until /healthz answers (and, if asked, that many workers are running)."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"gunicorn exited:\n{self.log()}"
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200 and (workers is None or len(self.worker_pids()) == workers):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{self.base} did not become healthy:\n{self.log()}")
+
+    def worker_pids(self):
+        """The master's children, from /proc (Linux)."""
+        pids = set()
+        for children in Path(f"/proc/{self.pid}/task").glob("*/children"):
+            pids.update(int(pid) for pid in children.read_text().split())
+        return pids
+
+    def log(self):
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        finally:
+            self._log.close()
+
+
+@dataclass
+class Response:
+    status: int
+    text: str
+    headers: dict
+
+    def json(self):
+        return json.loads(self.text)
+
+
+class Browser:
+    """One reader's cookies, used against any server. Redirects are not followed: the
+    tests read the Location."""
+
+    def __init__(self, timeout=20):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
+        self.timeout = timeout
+
+    def get(self, url, headers=None):
+        return self._open(urllib.request.Request(url, headers=headers or {}))
+
+    def post(self, url, data, form_url=None):
+        """Post a form as a person does: open the page, take its CSRF token, submit."""
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(form_url or url).text).group(1)
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        return self._open(urllib.request.Request(url, data=body, headers={"Referer": form_url or url}))
+
+    def send(self, url, data, headers=None):
+        """Post with the CSRF cookie already held, as the page's script does (X-CSRFToken)."""
+        body = urllib.parse.urlencode(data).encode()
+        headers = {"X-CSRFToken": self.cookie("csrftoken") or "", "Referer": url, **(headers or {})}
+        return self._open(urllib.request.Request(url, data=body, headers=headers))
+
+    def cookie(self, name):
+        return next((c.value for c in self.jar if c.name == name), None)
+
+    def set_cookie(self, name, value, host="127.0.0.1"):
+        self.jar.set_cookie(
+            http.cookiejar.Cookie(
+                0, name, value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
+            )
+        )
+
+    def _open(self, request):
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                return Response(response.status, response.read().decode(), dict(response.headers))
+        except urllib.error.HTTPError as error:
+            return Response(error.code, error.read().decode(errors="replace"), dict(error.headers))
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
