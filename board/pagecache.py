@@ -12,6 +12,7 @@ or a pending message sees a personal page) and only the query parameters a page 
 """
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,15 +25,17 @@ def _version_key(name):
     return f"pagecache:version:{name}"
 
 
+def _new_version():
+    return secrets.token_hex(8)
+
+
 def bump(*names):
-    """Make every cached page that shows one of these stale."""
-    for name in names:
-        key = _version_key(name)
-        if not cache.add(key, 1, timeout=None):
-            try:
-                cache.incr(key)
-            except ValueError:  # evicted between add and incr
-                cache.set(key, 1, timeout=None)
+    """Make every cached page that shows one of these stale.
+
+    A version is a random token, never a counter: a version lost from the cache (evicted,
+    culled, a restart) comes back as a new token, so no old page can match it again, and
+    two writers bumping at once need no atomic increment."""
+    cache.set_many({_version_key(name): _new_version() for name in names}, timeout=None)
 
 
 def bump_post(post_id, board_id):
@@ -72,7 +75,14 @@ def lookup(request, *names):
     key = "pagecache:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
     version_keys = [_version_key(name) for name in ("all", *names)]
     found = cache.get_many([key, *version_keys])
-    current = tuple(found.get(version_key, 0) for version_key in version_keys)
+    missing = [version_key for version_key in version_keys if version_key not in found]
+    if missing:
+        # Never set, or lost: start a new version. This request stores nothing (another
+        # process may be starting the same version with another token); the next one does.
+        for version_key in missing:
+            cache.add(version_key, _new_version(), timeout=None)
+        return None, key, None
+    current = tuple(found[version_key] for version_key in version_keys)
     entry = found.get(key)
     if entry is not None and entry[0] == current:
         return entry[1], key, current
@@ -80,7 +90,7 @@ def lookup(request, *names):
 
 
 def store(key, current, response):
-    if response.status_code == 200:
+    if current is not None and response.status_code == 200:
         content = (response.content, response["Content-Type"])
         cache.set(key, (current, content), settings.BOARD_PAGE_CACHE_SECONDS)
 

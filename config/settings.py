@@ -129,8 +129,22 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ainews"),
         }
     }
-else:
+elif DEBUG:
+    # runserver: one process, so its memory is the one cache.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Without Redis, gunicorn's workers must still share one cache, or a page cached by one
+    # worker would outlive a change made through another (and rate limits would count per
+    # worker): files on this machine, next to the SQLite database they describe.
+    _sqlite_file = DATABASES["default"]["NAME"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else ""
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR")
+            or (f"{_sqlite_file}-cache" if _sqlite_file else BASE_DIR / "var" / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
+        }
+    }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 

@@ -61,6 +61,19 @@ def database_url(database):
     return f"postgres://{user}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
 
 
+def django_json(command, env):
+    """`python -m tests.load prepare|report` with a server's settings: its JSON output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.load", command],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout)
+
+
 class Gunicorn:
     """`gunicorn -c config/gunicorn.py config.wsgi` on a free loopback port; its error log
     (gunicorn's and Django's) goes to `log_path`."""

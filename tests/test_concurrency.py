@@ -7,21 +7,18 @@ as test_multinode does. Setup and the final reading of rows go through `python -
 tests.load` with the server's environment, so both databases are read the same way.
 """
 
-import json
 import multiprocessing
 import os
 import random
 import signal
 import statistics
-import subprocess
-import sys
 import time
 from collections import Counter, defaultdict
 
 import pytest
 
 from . import load
-from .servers import ROOT
+from .servers import django_json
 
 pytestmark = [
     pytest.mark.concurrency,
@@ -40,19 +37,6 @@ COMMENTS_PER_MEMBER = 10  # 500 comments on 3 posts each; every third answers th
 POSTS_PER_MEMBER = 2  # 100 posts
 VIEWS_PER_MEMBER = 2
 KILL_AT = 0.4  # SIGKILL one worker when this share of the requests is done
-
-
-def django_json(command, env):
-    """`python -m tests.load prepare|report` with the server's settings."""
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.load", command],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(result.stdout)
 
 
 @pytest.fixture

@@ -89,6 +89,22 @@ def test_each_change_shows_at_once(change, make_post, make_user, make_comment, m
         assert "바뀔 글" in main_text(Client().get("/b/news/"))
 
 
+def test_a_version_lost_from_the_cache_never_brings_an_old_page_back(make_post):
+    from django.core.cache import cache
+
+    post = make_post(title="처음 제목")
+    version = "pagecache:version:board:ainews"
+    cache.delete(version)  # evicted, culled, or Redis restarted
+    for _ in range(3):
+        Client().get("/b/ainews/")
+    assert Client().get("/b/ainews/")["X-Page-Cache"] == "hit"
+    services.edit_post(post=post, title="고친 제목", body="본문", tags=[], source_url="")
+    cache.delete(version)  # and lost again
+
+    assert "고친 제목" in main_text(Client().get("/b/ainews/"))
+    assert "고친 제목" in main_text(Client().get("/b/ainews/"))
+
+
 def test_members_are_never_served_a_cached_page(make_post, make_user):
     post = make_post()
     Client().get(post.get_absolute_url())
