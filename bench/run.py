@@ -152,9 +152,10 @@ def wrk(url, duration, connections, script_args=()):
     latency = dict(re.findall(r"\s+(50|99)%\s+([\d.]+\w+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_line = re.search(r"Socket errors:(.*)", output)
-    errors = (int(non_2xx.group(1)) if non_2xx else 0) + sum(
-        int(n) for n in re.findall(r"\d+", socket_line.group(1) if socket_line else "")
-    )
+    # "0", or what went wrong: "3 non-2xx/3xx, 16 timeout" (wrk gives up on a request after 2 s)
+    kinds = [(int(non_2xx.group(1)), "non-2xx/3xx")] if non_2xx else []
+    kinds += [(int(n), kind) for kind, n in re.findall(r"(\w+) (\d+)", socket_line.group(1) if socket_line else "")]
+    errors = ", ".join(f"{n} {kind}" for n, kind in kinds if n) or "0"
     return rps, latency.get("50", "?"), latency.get("99", "?"), errors
 
 
@@ -233,7 +234,7 @@ def bench_database(args, database_url, redis_url):
         for label, path, *script_args in pages:
             rps, p50, p99, errors = wrk(base + path, args.duration, args.connections, script_args)
             rows.append((label, path, rps, p50, p99, errors))
-            print(f"{label:40} {rps:9.1f} req/s  p50 {p50:>8}  p99 {p99:>8}  errors {errors}", flush=True)
+            print(f"{label:40} {rps:9.1f} req/s  p50 {p50:>8}  p99 {p99:>8}  errors: {errors}", flush=True)
         memory = worker_memory_mb(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
