@@ -165,9 +165,11 @@ def add_comment(*, post, author, body, parent=None, created_at=None):
     with transaction.atomic():
         comment = Comment(post=post, author=author, body=body, parent=parent, created_at=created_at or timezone.now())
         comment.save()
-        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
         search.index_comments([comment])
         pages_changed(post.pk, post.board_id)
+        # Last, so the post's row (which every reader's view count also updates) stays
+        # locked only until the commit.
+        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     return comment
 
 
@@ -240,8 +242,8 @@ def cast_vote(*, user, post, value):
                     VOTE_COUNTER[existing.value]: F(VOTE_COUNTER[existing.value]) - 1,
                 }
                 result = value
-            Post.objects.filter(pk=post.pk).update(**changes)
             pages_changed(post.pk, post.board_id)
+            Post.objects.filter(pk=post.pk).update(**changes)  # last: see add_comment
     except IntegrityError:
         # A simultaneous request from the same member created the vote first: keep it.
         return PostVote.objects.filter(user=user, post=post).values_list("value", flat=True).first()
@@ -258,10 +260,9 @@ def count_view(*, post_id):
 
     On PostgreSQL the commit does not wait for the WAL to reach the disk: readers of one
     popular article all update its row, and each would hold the row lock through the
-    previous reader's fsync (an article at 16 connections went from about 290 to 950
-    requests/s, bench/results). A worker killed after the commit loses nothing; only a
-    crash of the database server itself can lose the last fraction of a second of view
-    counts, never a post, comment or vote.
+    previous reader's fsync (docs/performance.md). A worker killed after the commit loses
+    nothing; only a crash of the database server itself can lose the last fraction of a
+    second of view counts, never a post, comment or vote.
     """
     table = connection.ops.quote_name(Post._meta.db_table)
     update = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count"  # noqa: S608
