@@ -20,7 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+OUTPUT = Path(__file__).resolve().parent / "output"  # screenshots and validator reports (git-ignored)
+SCREENSHOTS = OUTPUT / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -137,6 +138,8 @@ def site(tmp_path_factory):
         # limits themselves are tested in tests/board.
         "BOARD_POST_RATE": "100000",
         "BOARD_COMMENT_RATE": "100000",
+        # Low enough for the quality checks to reach the 429 page with a few votes.
+        "BOARD_VOTE_RATE": "10",
         "GUNICORN_ACCESS_LOG": "",
         # Without Redis each worker has its own local-memory cache, and a page cached by one
         # worker would not see another worker's invalidation: one worker then.
@@ -248,12 +251,14 @@ def log_in(page, site, username, password=MEMBER_PASSWORD, next_path="/"):
     page.wait_for_url(site.url(next_path))
 
 
-def axe_violations(page, impacts=("serious", "critical")):
-    """axe-core's violations of the given impacts on the page as it is now (needs a context
-    created with bypass_csp=True: the page's CSP forbids the injected script)."""
+def axe_violations(page, impacts=("serious", "critical"), rules=None):
+    """axe-core's violations of the given impacts on the page as it is now, for every rule or
+    only the given ones (needs a context created with bypass_csp=True: the page's CSP
+    forbids the injected script)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))")
+    options = {"resultTypes": ["violations"], **({"runOnly": rules} if rules else {})}
+    result = page.evaluate("async options => JSON.stringify(await axe.run(document, options))", options)
     violations = json.loads(result)["violations"]
     return [v for v in violations if v["impact"] in impacts]
 
