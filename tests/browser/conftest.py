@@ -49,6 +49,8 @@ def pytest_collection_modifyitems(config, items):
     missing = [str(path) for path in (CHROMIUM, AXE) if not path.exists()]
     if not missing:
         return
+    if os.environ.get("BROWSER_TESTS") == "required":  # .ci/run: never leave them out
+        raise pytest.UsageError(f"browser tests required but {', '.join(missing)} not found")
     left_out = [item for item in items if "browser" in item.keywords]
     if left_out:
         config.hook.pytest_deselected(items=left_out)

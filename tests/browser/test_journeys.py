@@ -65,7 +65,8 @@ def test_newcomer_reads_the_news(page, site, shoot):
     expect(comments.first).to_be_visible()
     # The list under the article is the page the article is on, with it marked 열람중.
     expect(page.locator(".post-row.is-current")).to_contain_text(title)
-    shoot(page, "3-article", full_page=True)
+    shoot(page, "3-article")
+    shoot(page, "3-article-full", full_page=True)
 
     nav = page.get_by_role("navigation", name="이전글/다음글")
     older = nav.locator("a[rel=next]")
