@@ -70,17 +70,10 @@ def free_port():
 @dataclass
 class Site:
     base: str
-    media_root: Path
     env: dict
 
     def url(self, path):
         return self.base + path
-
-    def manage(self, *args):
-        """A management command against the site's database (for the rare fact a browser can't reach)."""
-        return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, capture_output=True, text=True
-        ).stdout
 
 
 class Database:
@@ -173,7 +166,7 @@ def site(tmp_path_factory):
         )
         base = f"http://127.0.0.1:{port}"
         wait_until_healthy(base, server)
-        yield Site(base=base, media_root=tmp / "media", env=env)
+        yield Site(base=base, env=env)
     finally:
         if server:
             server.terminate()
