@@ -121,6 +121,18 @@ def test_every_page_type_is_valid_html(pages, tmp_path):
 
 
 SCHEMES = ["light", "dark"]
+# The first thing a keyboard reaches is 본문 바로가기: on screen once focused, and its
+# target exists. (The 500 page is a static file with nothing to skip.)
+SKIP_LINK = """
+() => {
+  const first = document.querySelector("a[href], button, input:not([type=hidden]), select, textarea, summary");
+  first.focus();
+  const box = first.getBoundingClientRect();
+  const target = document.querySelector(first.getAttribute("href"));
+  first.blur();
+  return [first.textContent.trim(), box.top >= 0 && box.bottom <= innerHeight, target !== null];
+}
+"""
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
@@ -143,6 +155,8 @@ def test_no_serious_accessibility_violation_in_light_or_dark_mode(pages, chromiu
             if violations:
                 found[f"{name} ({scheme})"] = describe(violations)
         page.emulate_media(color_scheme="light")
+        if name != "error-500" and page.evaluate(SKIP_LINK) != ["본문 바로가기", True, True]:
+            found[f"{name} (skip link)"] = str(page.evaluate(SKIP_LINK))
     for page in pages_of.values():
         page.context.close()
     OUTPUT.mkdir(parents=True, exist_ok=True)
