@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests (package.json); npm writes this file on every `npm ci`.
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: install run serve test lint seed bench clean
 
@@ -14,7 +16,11 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the browser tests will be left out (apt-get install -y npm)"; fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -31,7 +37,9 @@ serve: $(STAMP)
 	$(SERVE_ENV) $(PY) manage.py seed_demo
 	$(SERVE_ENV) $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
-test: $(STAMP)
+# The browser tests (tests/browser) run where /usr/bin/chromium is installed
+# (apt-get install -y chromium fonts-nanum); elsewhere the run says they were left out.
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Page speed at 100,000 posts (not a test): SQLite, and PostgreSQL when DATABASE_URL is set.
@@ -47,4 +55,4 @@ seed: $(STAMP)
 	$(PY) manage.py seed_demo
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules tests/browser/output

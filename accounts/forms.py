@@ -64,6 +64,11 @@ class LoginForm(AuthenticationForm):
         "inactive": "사용할 수 없는 계정입니다.",
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same word as on 회원가입 (Django's default label is "사용자 이름").
+        self.fields["username"].label = "아이디"
+
 
 class ProfileForm(forms.ModelForm):
     class Meta:

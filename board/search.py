@@ -382,6 +382,20 @@ def highlight(text, query):
     return mark_safe("".join(out))  # noqa: S308
 
 
+_TAG_SPLIT_RE = re.compile(r"(<[^>]+>)")
+
+
+def highlight_html(body_html, query):
+    """Stored, sanitised HTML with each match in its text wrapped in <mark>: tags are kept
+    as they are, and each piece of text between them is unescaped, then escaped again by
+    highlight(), so nothing new but <mark> can appear."""
+    if not _term_pattern(query):
+        return mark_safe(body_html)  # noqa: S308
+    pieces = _TAG_SPLIT_RE.split(body_html or "")
+    out = [piece if index % 2 else highlight(html.unescape(piece), query) for index, piece in enumerate(pieces)]
+    return mark_safe("".join(out))  # noqa: S308
+
+
 def _term_pattern(query):
     if not query:
         return None

@@ -244,6 +244,11 @@ def render_article(request, board, post, *, status=200, comment_form=None, error
     page_posts = window[pager.offset - start : pager.offset - start + pager.per_page]
     for row in page_posts:
         row.is_current = row.pk == post.pk
+    body_html = post.body_html
+    if options.searching:
+        # Opened from a search result: the words searched for are marked in the text too.
+        mark_matches(page_posts, options.query)
+        body_html = search.highlight_html(post.body_html, options.query)
     my_vote = None
     if user.is_authenticated:
         my_vote = PostVote.objects.filter(post=post, user=user).values_list("value", flat=True).first()
@@ -256,6 +261,7 @@ def render_article(request, board, post, *, status=200, comment_form=None, error
         {
             "board": board,
             "post": post,
+            "body_html": body_html,
             "comments": comments,
             "comment_form": comment_form or CommentForm(),
             "can_comment": permissions.can_comment(user, post),

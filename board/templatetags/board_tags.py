@@ -24,6 +24,15 @@ def full_date(value):
 
 
 @register.filter
+def machine_time(value):
+    """<time datetime> in whole seconds (2025-09-18T02:46:00+09:00): HTML allows at most
+    three digits of a fraction, and Django's "c" format prints six."""
+    if not value:
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+@register.filter
 def author_name(user):
     from accounts.models import display_name_of
 

@@ -408,3 +408,16 @@ def test_sidebar_costs_a_fixed_number_of_queries_when_cold(
 
     with django_assert_max_num_queries(5 + 5):  # menu + sidebar (4) on top of the page's own 5
         client.get("/b/ainews/")
+
+
+def test_time_elements_carry_a_datetime_html_accepts(client, make_post, make_comment):
+    # HTML allows at most three digits of a second's fraction; Django's "c" format prints six.
+    post = make_post()
+    make_comment(post)
+
+    pages = [client.get(url).content.decode() for url in ("/", "/b/ainews/", post.get_absolute_url(), "/new/")]
+
+    values = [value for page in pages for value in re.findall(r'<time datetime="([^"]+)"', page)]
+    assert len(values) >= 5
+    for value in values:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00", value), value
