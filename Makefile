@@ -49,6 +49,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 seed: $(STAMP)
 	$(PY) manage.py migrate --noinput

@@ -33,6 +33,9 @@ def nodes(static_root, tmp_path):
         static_root=static_root,
         media_root=tmp_path / "media",
         BOARD_COMMENT_RATE="3",
+        # A day's window: the limit counts in fixed windows, and one a minute long could
+        # start again in the middle of the test (it did, at 15:10:00).
+        BOARD_COMMENT_RATE_WINDOW="86400",
         GUNICORN_WORKERS="1",
     )
     servers = [Gunicorn(env, tmp_path / f"node{i}.log") for i in range(2)]
@@ -94,7 +97,7 @@ def test_two_nodes_share_sessions_writes_moderation_and_rate_limits(nodes, peopl
     assert Browser().get(f"{a}{article}").status == 404
     assert "두 노드 시험 글" not in Browser().get(f"{a}/b/ainews/").text
 
-    # Rate limits count across both nodes: 3 comments a minute in this test, one already
+    # Rate limits count across both nodes: 3 comments a day in this test, one already
     # made through B above, two more through A and B, and the next one, through A, refused.
     other = Post.objects.create(board=post.board, author=people[1]["writer"], title="댓글 받을 글", body="본문")
     target = f"/b/ainews/{other.pk}/"
