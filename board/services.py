@@ -250,36 +250,6 @@ def cast_vote(*, user, post, value):
     return result
 
 
-def count_view(*, post_id):
-    """One more view, added in the database so concurrent readers never overwrite each
-    other; returns the new count (None for no such post) for the page to show.
-
-    One statement, UPDATE ... RETURNING (SQLite 3.35+, PostgreSQL), because every reader's
-    first view of an article runs it and it is the article page's only write: no SELECT
-    after it. The ORM's update() cannot return the value.
-
-    On PostgreSQL the commit does not wait for the WAL to reach the disk: readers of one
-    popular article all update its row, and each would hold the row lock through the
-    previous reader's fsync (docs/performance.md). A worker killed after the commit loses
-    nothing; only a crash of the database server itself can lose the last fraction of a
-    second of view counts, never a post, comment or vote.
-    """
-    table = connection.ops.quote_name(Post._meta.db_table)
-    update = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count"  # noqa: S608
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One message, so one implicit transaction that SET LOCAL applies to, and one
-            # round trip: the row lock is never held while this worker waits its turn for
-            # a core. (Django's psycopg cursors bind on the client, which allows two
-            # statements with parameters.)
-            cursor.execute(f"SET LOCAL synchronous_commit TO OFF; {update}", [post_id])
-            cursor.nextset()
-        else:
-            cursor.execute(update, [post_id])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
 def _count_of(queryset, field):
     """A correlated COUNT for UPDATE ... SET counter = (SELECT COUNT(*) ...), 0 when none."""
     counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")

@@ -17,7 +17,7 @@ from django.utils.http import int_to_base36 as base36
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
-from . import markup, pagecache, permissions, search, services
+from . import markup, pagecache, permissions, search, services, viewcounts
 from .forms import CommentForm, ModerationForm, PostForm, ReportForm
 from .models import Board, Comment, ModerationLog, Post, PostVote, attach_tags
 from .pagination import Pager, parse_page_number
@@ -194,19 +194,17 @@ def post_detail(request, slug, post_id):
     if pagecache.cacheable(request):
         cached, key, current = pagecache.lookup(request, f"post:{post_id}", f"board:{slug}")
         if cached is not None:
-            # The page is cached, the view count never is: one UPDATE ... RETURNING for a
-            # first view, one SELECT for a reload.
-            if first_view:
-                live = services.count_view(post_id=post_id)
-            else:
-                live = Post.objects.filter(pk=post_id).values_list("view_count", flat=True).first()
+            # The page is cached, the view count never is (board/viewcounts.py).
+            live = viewcounts.count_view(post_id) if first_view else viewcounts.shown_views(post_id)
             response = pagecache.respond(cached, view_count=live or 0)
             if first_view:
                 remember_viewed(response, viewed + [post_id])
             return response
     board, post = get_visible_post(slug, post_id, request.user)
     if first_view:
-        post.view_count = services.count_view(post_id=post.pk)
+        post.view_count = viewcounts.count_view(post.pk, stored=post.view_count)
+    else:
+        post.view_count = viewcounts.shown_views(post.pk, stored=post.view_count)
     if key:
         response = render_article(request, board, post, view_count_mark=pagecache.VIEW_COUNT_MARK)
         pagecache.store(key, current, response)

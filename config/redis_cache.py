@@ -27,3 +27,7 @@ class ReusingRedisCache(RedisCache):
     @cached_property
     def _cache(self):
         return ReusingClient(self._servers, **self._options)
+
+    def client(self):
+        """The redis-py client, for what the cache API lacks (scripts, sets): view counts."""
+        return self._cache.get_client(write=True)

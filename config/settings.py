@@ -227,6 +227,13 @@ BOARD_NEW_BADGE_HOURS = env_int("BOARD_NEW_BADGE_HOURS", 24)
 BOARD_SIDEBAR_CACHE_SECONDS = env_int("BOARD_SIDEBAR_CACHE_SECONDS", 60)
 # Anonymous 홈, list and article pages (board/pagecache.py); 0 turns the page cache off.
 BOARD_PAGE_CACHE_SECONDS = env_int("BOARD_PAGE_CACHE_SECONDS", 300)
+# Article view counts (board/viewcounts.py): "redis" keeps each post's running total in
+# Redis and writes the totals to the database every BOARD_VIEW_FLUSH_SECONDS; "database"
+# updates the row on every first view.
+BOARD_VIEW_COUNTS = os.environ.get("BOARD_VIEW_COUNTS") or ("redis" if REDIS_URL else "database")
+if BOARD_VIEW_COUNTS not in ("redis", "database") or (BOARD_VIEW_COUNTS == "redis" and not REDIS_URL):
+    raise ImproperlyConfigured('BOARD_VIEW_COUNTS is "database", or "redis" with REDIS_URL set.')
+BOARD_VIEW_FLUSH_SECONDS = env_int("BOARD_VIEW_FLUSH_SECONDS", 5)
 BOARD_POPULAR_DAYS = env_int("BOARD_POPULAR_DAYS", 7)
 BOARD_EXCERPT_LENGTH = env_int("BOARD_EXCERPT_LENGTH", 120)
 BOARD_MAX_TAGS = env_int("BOARD_MAX_TAGS", 10)

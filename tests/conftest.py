@@ -13,19 +13,22 @@ _counter = itertools.count(1)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Multi-node tests need the production path (PostgreSQL and Redis); the SQLite pass of
-    `make test` leaves them out and says so, and .ci/run's second pass runs them."""
+    """Multi-node tests need the production path (PostgreSQL and Redis), and the tests of
+    Redis-kept view counts need Redis; the SQLite pass of `make test` leaves them out and
+    says so, and .ci/run's second pass runs them."""
     from django.conf import settings
 
-    production_path = settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and settings.REDIS_URL
-    if production_path:
-        return
-    kept = [item for item in items if "multinode" not in item.keywords]
-    left_out = [item for item in items if "multinode" in item.keywords]
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
-        print(f"\n{len(left_out)} multi-node test(s) left out: they run with DATABASE_URL=postgres… and REDIS_URL.")
+    postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    needs = {
+        "multinode": (postgresql and settings.REDIS_URL, "DATABASE_URL=postgres… and REDIS_URL"),
+        "redis": (settings.REDIS_URL, "REDIS_URL"),
+    }
+    for marker, (available, setting) in needs.items():
+        left_out = [item for item in items if marker in item.keywords]
+        if left_out and not available:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if marker not in item.keywords]
+            print(f"\n{len(left_out)} {marker} test(s) left out: they run with {setting}.")
 
 
 @pytest.fixture(scope="session")
