@@ -57,6 +57,8 @@ def build_database(env, posts, reuse):
         run(["psql", admin, "-qc", f"CREATE DATABASE \"{name}\" TEMPLATE template0 LC_COLLATE 'C.UTF-8' "
              "LC_CTYPE 'C.UTF-8' ENCODING 'UTF8'"], env)  # fmt: skip
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    # Pages, versions and view totals cached for an earlier database must not be served.
+    run([PYTHON, "manage.py", "shell", "-v0", "-c", "from django.core.cache import cache; cache.clear()"], env)
     seconds = None
     if not reuse:
         started = time.monotonic()
