@@ -252,7 +252,7 @@ def bench_database(args, database_url, redis_url):
         f"`python bench/run.py` — {args.posts:,} generated posts, gunicorn "
         f"({os.environ.get('GUNICORN_WORKERS', '2 × cores + 1')} workers, production settings), "
         f"wrk -t2 -c{args.connections} -d{args.duration}s per page, client and server on the same machine; "
-        f"cache: {'Redis' if redis_url else 'local memory (per worker)'}.",
+        f"cache: {'Redis' if redis_url else 'files beside the SQLite database (shared by the workers)'}.",
         "",
         f"- `seed_demo --posts {args.posts}`: "
         + (f"{seed_seconds:.0f} s" if seed_seconds is not None else "reused an earlier database"),
