@@ -5,8 +5,9 @@ Two ways, chosen by `settings.BOARD_VIEW_COUNTS`:
 - "database" (SQLite, or no Redis): one `UPDATE … RETURNING view_count` per first view.
 - "redis" (the production path, the default with REDIS_URL): each post's running total
   lives in Redis and moves by an atomic INCR, so a popular article's readers never queue
-  on its row and a cached article needs no database round trip at all (the benchmark's
-  article page went from about 0.25 to 0.45 of the trivial view, docs/performance.md).
+  on its row and a cached article needs no database round trip at all (in the benchmark
+  the article page went from about a quarter of the trivial view's rate to a half,
+  docs/performance.md).
   `flush()` writes the totals of the posts viewed since the last flush to the database:
   absolute numbers, never increments, with GREATEST, so a flush cut short anywhere or run
   twice loses and doubles nothing. A worker killed at any moment loses nothing either: the
