@@ -114,6 +114,16 @@ def make_user(db):
 
 
 @pytest.fixture
+def moderator(make_user):
+    """A member of the 운영진 group (the data migration's moderator permissions)."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(username="mod", nickname="운영자", is_staff=True)
+    user.groups.add(Group.objects.get(name="운영진"))
+    return user
+
+
+@pytest.fixture
 def make_board(db):
     def make(slug="ainews", name="AI 뉴스", **extra):
         board, _ = Board.objects.get_or_create(slug=slug, defaults={"name": name, **extra})

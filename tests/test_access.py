@@ -14,7 +14,6 @@ import feedparser
 import pytest
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 from taggit.models import Tag
@@ -97,13 +96,6 @@ def site_urls(patterns=None, namespace=""):
 def url_for(name, entry, post, comment):
     values = {"slug": post.board.slug, "post_id": post.pk, "comment_id": comment.pk}
     return reverse(name, kwargs={key: values[key] for key in entry.pattern.converters})
-
-
-@pytest.fixture
-def moderator(make_user):
-    user = make_user(username="mod", nickname="운영자", is_staff=True)
-    user.groups.add(Group.objects.get(name="운영진"))
-    return user
 
 
 @pytest.fixture

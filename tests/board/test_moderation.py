@@ -2,7 +2,6 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
@@ -10,13 +9,6 @@ from board import services
 from board.models import Board, Comment, ModerationLog, Post, PostVote, Report
 from tests.board.test_seed_demo import assert_counters_match_rows
 from tests.conftest import main_text, page_text
-
-
-@pytest.fixture
-def moderator(make_user):
-    user = make_user(username="mod", nickname="운영자", is_staff=True)
-    user.groups.add(Group.objects.get(name="운영진"))
-    return user
 
 
 @pytest.fixture

@@ -44,16 +44,12 @@ def test_cached_article_counts_every_sessions_first_view_exactly(make_post, djan
 
 
 @pytest.mark.parametrize("change", ["comment", "vote", "edit", "hide", "notice", "move", "rename board"])
-def test_each_change_shows_at_once(change, make_post, make_user, make_comment, make_board):
-    from django.contrib.auth.models import Group
-
+def test_each_change_shows_at_once(change, make_post, make_user, make_comment, make_board, moderator):
     post = make_post(title="바뀔 글")
     url = post.get_absolute_url()
     Client().get(url)
     Client().get("/b/ainews/")
     Client().get("/")
-    moderator = make_user(is_staff=True)
-    moderator.groups.add(Group.objects.get(name="운영진"))
 
     if change == "comment":
         make_comment(post, body="새로 달린 댓글")
