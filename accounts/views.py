@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from board.models import Comment, Post
 from board.pagination import Pager, parse_page_number
 
+from . import services
 from .forms import LoginForm, ProfileForm, SignupForm, WithdrawForm
 from .models import User
 
@@ -35,7 +36,12 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            user = form.save()
+            user = services.register_member(
+                username=form.cleaned_data["username"],
+                nickname=form.cleaned_data["nickname"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"{user.nickname}님, 가입을 환영합니다.")
             return redirect(safe_next(request))
@@ -97,10 +103,11 @@ def my_menu(request):
         tab = "posts"
     user = request.user
     if tab == "posts":
-        items = Post.objects.visible().filter(author=user).select_related("board").for_list().newest_first()
-        total = user.posts.filter(is_hidden=False, is_deleted=False).count()
+        mine = Post.objects.visible().by_author(user)
+        items = mine.select_related("board").for_list().newest_first()
+        total = mine.count()
     elif tab == "comments":
-        mine = Comment.objects.visible().filter(author=user, post__is_hidden=False, post__is_deleted=False)
+        mine = Comment.objects.on_visible_posts().by_author(user)
         items = mine.select_related("post__board").order_by("-id")
         total = mine.count()
     else:
@@ -143,7 +150,7 @@ def update_profile(request):
     form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
     if not form.is_valid():
         return _my_menu_with_errors(request, profile_form=form)
-    form.save()
+    services.update_profile(user=request.user, nickname=form.cleaned_data["nickname"], email=form.cleaned_data["email"])
     messages.success(request, "회원 정보를 바꿨습니다.")
     return redirect("accounts:me")
 
@@ -154,7 +161,7 @@ def change_password(request):
     form = PasswordChangeForm(request.user, request.POST)
     if not form.is_valid():
         return _my_menu_with_errors(request, password_form=form)
-    user = form.save()
+    user = services.change_password(user=request.user, password=form.cleaned_data["new_password1"])
     update_session_auth_hash(request, user)
     messages.success(request, "비밀번호를 바꿨습니다.")
     return redirect("accounts:me")
@@ -166,16 +173,16 @@ def withdraw(request):
     form = WithdrawForm(request.user, request.POST)
     if not form.is_valid():
         return _my_menu_with_errors(request, withdraw_form=form)
-    request.user.withdraw()
+    services.withdraw_member(user=request.user)
     logout(request)
     messages.success(request, "탈퇴했습니다. 그동안 함께해 주셔서 감사합니다.")
-    return redirect("/")
+    return redirect("board:home")
 
 
 def profile(request, username):
     member = get_object_or_404(User, username=username, withdrawn_at__isnull=True)
-    posts = Post.objects.visible().filter(author=member).select_related("board").for_list().newest_first()
-    comments = Comment.objects.visible().filter(author=member, post__is_hidden=False, post__is_deleted=False)
+    posts = Post.objects.visible().by_author(member).select_related("board").for_list().newest_first()
+    comments = Comment.objects.on_visible_posts().by_author(member)
     return render(
         request,
         "accounts/profile.html",

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 
 from accounts.models import display_name_of
 
-from . import search, services
+from . import services
 from .models import Board, Comment, ModerationLog, Post, PostVote, Report, ReportedComment, ReportedPost
 
 
@@ -34,6 +34,16 @@ class BoardAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The slug is part of every URL of the board: fixed once the board exists.
         return ("slug", "post_count") if obj else ("post_count",)
+
+    def save_model(self, request, obj, form, change):
+        services.save_board(board=obj)
+
+    def delete_model(self, request, obj):
+        services.delete_board(board=obj)
+
+    def delete_queryset(self, request, queryset):
+        for board in queryset:
+            services.delete_board(board=board)
 
 
 class MoveForm(forms.Form):
@@ -84,9 +94,22 @@ class PostAdmin(admin.ModelAdmin):
         return display_name_of(post.author)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        search.index_posts([obj])
-        services.pages_changed(obj.pk, obj.board_id)
+        # Only superusers get an editable form (get_readonly_fields); the edit goes through
+        # the same service as the author's, so the body is rendered, indexed and the pages
+        # showing it are made again.
+        if not form.changed_data:
+            return
+        services.edit_post(
+            post=obj,
+            title=obj.title,
+            body=obj.body,
+            tags=form.cleaned_data.get("tags", list(obj.tags.names())),
+            source_url=obj.source_url,
+            author=obj.author,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the tags were set by edit_post
 
     @admin.action(description="선택한 글 숨기기", permissions=["change"])
     def hide_posts(self, request, queryset):
@@ -175,9 +198,8 @@ class CommentAdmin(admin.ModelAdmin):
         return comment.excerpt
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        search.index_comments([obj])
-        services.pages_changed(obj.post_id, obj.post.board_id)
+        if form.changed_data:
+            services.edit_comment(comment=obj, body=obj.body, author=obj.author)
 
     @admin.action(description="선택한 댓글 숨기기", permissions=["change"])
     def hide_comments(self, request, queryset):

@@ -5,6 +5,7 @@ import mimetypes
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
@@ -26,7 +27,7 @@ class SiteFeed(Feed):
         return "AI 뉴스 보드"
 
     def link(self, obj):
-        return "/"
+        return reverse("board:home")
 
     def description(self, obj):
         return "한국어 AI 뉴스 커뮤니티의 새 글"
@@ -103,7 +104,7 @@ class TagFeed(SiteFeed):
         return f"#{tag.name} | AI 뉴스 보드"
 
     def link(self, tag):
-        return f"/tags/{tag.slug}/"
+        return reverse("board:tag", args=[tag.slug])
 
     def description(self, tag):
         return f"#{tag.name} 태그가 달린 글"

@@ -158,3 +158,11 @@ class ModerationForm(forms.Form):
         choices=[("hide", "숨기기"), ("restore", "복원"), ("pin", "공지"), ("unpin", "공지 해제")]
     )
     reason = forms.CharField(required=False, max_length=500)
+
+
+class CommentModerationForm(forms.Form):
+    action = forms.ChoiceField(choices=[("hide", "숨기기"), ("restore", "복원")])
+    reason = forms.CharField(required=False, max_length=500)
+
+    def clean_reason(self):
+        return self.cleaned_data["reason"].replace("\x00", "")

@@ -6,7 +6,7 @@ and store them. A clear Korean 400 is what the sender of a mangled request shoul
 
 Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files, and multipart bodies
 that cannot be parsed raise while the form is read here; Django answers those with its
-400 handler (board.views.bad_request, the same Korean page).
+400 handler (board.views.system.bad_request, the same Korean page).
 """
 
 import codecs

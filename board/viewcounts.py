@@ -14,7 +14,13 @@ Two ways, chosen by `settings.BOARD_VIEW_COUNTS`:
   totals are in Redis. What the database lags by (at most a flush interval) is lost only if
   Redis itself loses its data; the next view then restarts the total from the database.
 
-Lists and feeds show the database's number; the article page shows the live total.
+Lists and feeds show the database's number; the article page shows the live total, filled
+in by `article_view_count` (the page cache's live value, board/pagecache.py) on every
+response, cached or fresh.
+
+A browser session's first view is known from a signed cookie that lists the posts it has
+viewed, rather than from the session, so anonymous readers and crawlers never cost a
+session row.
 """
 
 from django.conf import settings
@@ -22,8 +28,45 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Greatest
+from django.utils.http import int_to_base36
 
 from .models import Post
+
+VIEWED_COOKIE = "viewed"
+VIEWED_COOKIE_SALT = "board.viewed-posts"
+VIEWED_REMEMBERED = 300
+
+
+def article_view_count(request, response, *, post_id, **_):
+    """The live "N 조회" of an article page: this browser session's first view counts."""
+    viewed = viewed_post_ids(request)
+    if post_id in viewed:
+        total = shown_views(post_id)
+    else:
+        total = count_view(post_id)
+        remember_viewed(response, [*viewed, post_id])
+    return {"view_count": f"{total or 0:,}"}
+
+
+def viewed_post_ids(request):
+    raw = request.get_signed_cookie(VIEWED_COOKIE, default="", salt=VIEWED_COOKIE_SALT)
+    try:
+        return [int(part, 36) for part in raw.split(".") if part]
+    except ValueError:
+        return []
+
+
+def remember_viewed(response, ids):
+    value = ".".join(int_to_base36(i) for i in ids[-VIEWED_REMEMBERED:])
+    response.set_signed_cookie(
+        VIEWED_COOKIE,
+        value,
+        salt=VIEWED_COOKIE_SALT,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
 
 # KEYS: the post's total, the set of posts to flush, the flush-due marker.
 # ARGV: the post id, the flush interval. Returns {total, 1 if this caller should flush}, or

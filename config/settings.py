@@ -183,7 +183,7 @@ STORAGES = {
     },
 }
 
-CSRF_FAILURE_VIEW = "board.views.csrf_failure"
+CSRF_FAILURE_VIEW = "board.views.system.csrf_failure"
 # --- Security -----------------------------------------------------------------------------
 # Scripts only from this site's own files: no inline script, no eval, so injected markup
 # could not run even if it got past the sanitiser. Member images may come from any https

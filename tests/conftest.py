@@ -126,8 +126,8 @@ def moderator(make_user):
 @pytest.fixture
 def make_board(db):
     def make(slug="ainews", name="AI 뉴스", **extra):
-        board, _ = Board.objects.get_or_create(slug=slug, defaults={"name": name, **extra})
-        return board
+        board = Board.objects.filter(slug=slug).first()
+        return board or services.save_board(board=Board(slug=slug, name=name, **extra))
 
     return make
 

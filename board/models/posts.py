@@ -7,8 +7,19 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
-from . import markup
+from .. import markup
+
+
+def visible_post_condition(prefix=""):
+    """The one rule for which posts readers may see. Lists, search, the sitemap, feeds and
+    profiles all go through PostQuerySet.visible(); comments reach it through their post
+    (prefix "post__"), and search's raw SQL compiles it (board/search/)."""
+    return Q(**{f"{prefix}is_hidden": False, f"{prefix}is_deleted": False})
+
+
+VISIBLE_POST = visible_post_condition()
 
 
 class BoardQuerySet(models.QuerySet):
@@ -51,7 +62,15 @@ class Board(models.Model):
 
 class PostQuerySet(models.QuerySet):
     def visible(self):
-        return self.filter(is_hidden=False, is_deleted=False)
+        return self.filter(VISIBLE_POST)
+
+    def readable(self, *, include_hidden=False):
+        """What a reader can open: visible posts, and for 운영진 (include_hidden) hidden ones
+        too, marked 숨김 on the page. Deleted posts are gone for everyone."""
+        return self.filter(is_deleted=False) if include_hidden else self.visible()
+
+    def by_author(self, user):
+        return self.filter(author=user)
 
     def in_board(self, board):
         return self.filter(board=board)
@@ -85,6 +104,11 @@ class PostQuerySet(models.QuerySet):
         found = {row.pk: row for row in self.filter(id__in=ids).order_by()}
         return [found[pk] for pk in ids if pk in found]
 
+    def in_id_order(self, ids):
+        """These posts, in the order of `ids` (one query; ids no longer found are skipped)."""
+        found = self.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
     def for_detail(self):
         return self.select_related("board", "author").prefetch_related("tags")
 
@@ -107,8 +131,6 @@ def attach_tags(posts):
     Lists show tags on every row; taggit's manager builds a queryset per row even when
     prefetched, which cost more than the rest of a 20-row page.
     """
-    from taggit.models import TaggedItem
-
     by_post = {post.pk: post for post in posts}
     for post in posts:
         post.tag_list = []
@@ -135,6 +157,8 @@ class Post(models.Model):
     )
     title = models.CharField("제목", max_length=200, validators=[MinLengthValidator(1)])
     body = models.TextField("본문")
+    # Rendered from `body` once, by the service that saves it (services/posts.py); pages
+    # only ever show these stored results.
     body_html = models.TextField(editable=False, default="")
     excerpt = models.CharField("요약", max_length=300, editable=False, default="")
     source_url = models.URLField("원문 URL", max_length=500, blank=True)
@@ -171,7 +195,7 @@ class Post(models.Model):
             models.Index(
                 fields=["board", "-created_at", "-id"],
                 name="post_board_visible_idx",
-                condition=Q(is_hidden=False, is_deleted=False),
+                condition=VISIBLE_POST,
             ),
             models.Index(
                 fields=["board", "-created_at", "-id"],
@@ -183,13 +207,13 @@ class Post(models.Model):
             models.Index(
                 fields=["author", "-created_at", "-id"],
                 name="post_author_visible_idx",
-                condition=Q(is_hidden=False, is_deleted=False),
+                condition=VISIBLE_POST,
             ),
             *[
                 models.Index(
                     fields=["board", f"-{counter}", "-created_at"],
                     name=f"post_board_{counter[:-6]}_idx",
-                    condition=Q(is_hidden=False, is_deleted=False),
+                    condition=VISIBLE_POST,
                 )
                 for counter in ("view_count", "upvote_count", "comment_count")
             ],
@@ -198,17 +222,8 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        # Rendering happens once, here; pages only ever show the stored body_html.
-        self.render_body()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("board:post_detail", args=[self.board.slug, self.pk])
-
-    def render_body(self):
-        self.body_html = markup.render_post(self.body)
-        self.excerpt = markup.excerpt_from_html(self.body_html, settings.BOARD_EXCERPT_LENGTH)
 
     @property
     def is_new(self):
@@ -222,77 +237,6 @@ class Post(models.Model):
     @property
     def source_domain(self):
         return markup.domain_of(self.source_url)
-
-
-class CommentQuerySet(models.QuerySet):
-    def visible(self):
-        return self.filter(is_deleted=False, is_hidden=False)
-
-    def for_post(self, post):
-        """Every comment of the post in thread order: each parent, then its replies."""
-        return (
-            self.filter(post=post).select_related("author").order_by(models.functions.Coalesce("parent_id", "id"), "id")
-        )
-
-    def recent(self):
-        return (
-            self.visible()
-            .filter(post__is_hidden=False, post__is_deleted=False)
-            .select_related("post__board", "author")
-            .order_by("-id")
-        )
-
-
-class Comment(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments", verbose_name="글")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="comments",
-        verbose_name="작성자",
-    )
-    # One level of replies (대댓글): a reply's parent is always a top-level comment.
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="replies",
-        verbose_name="부모 댓글",
-    )
-    body = models.TextField("내용")
-    body_html = models.TextField(editable=False, default="")
-    created_at = models.DateTimeField("작성일", default=timezone.now)
-    edited_at = models.DateTimeField("수정일", null=True, blank=True, editable=False)
-    is_deleted = models.BooleanField("삭제됨", default=False)
-    is_hidden = models.BooleanField("숨김", default=False)
-    hidden_by_ban = models.BooleanField("정지로 숨김", default=False, editable=False)
-
-    objects = CommentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "댓글"
-        verbose_name_plural = "댓글"
-        indexes = [
-            models.Index(fields=["post", "id"], name="comment_post_idx"),
-            models.Index(fields=["-created_at", "-id"], name="comment_created_idx"),  # 새댓글
-        ]
-
-    def __str__(self):
-        return self.body[:40]
-
-    def save(self, *args, **kwargs):
-        self.body_html = markup.render_comment(self.body)
-        super().save(*args, **kwargs)
-
-    @property
-    def excerpt(self):
-        return markup.excerpt_from_html(self.body_html, 60)
-
-    @property
-    def is_visible(self):
-        return not (self.is_deleted or self.is_hidden)
 
 
 class PostVote(models.Model):
@@ -338,187 +282,3 @@ class PostImage(models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-class PostSearch(models.Model):
-    """The search index row of a visible post: its title and text as character bigrams
-    (see search.py). SQLite indexes these columns with FTS5, PostgreSQL with GIN."""
-
-    post = models.OneToOneField(Post, on_delete=models.CASCADE, primary_key=True, related_name="search_entry")
-    # Copied from the post so one board's search never leaves the index (moves reindex).
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+", db_index=False)
-    title_grams = models.TextField()
-    body_grams = models.TextField()
-
-    class Meta:
-        verbose_name = "검색 색인"
-        verbose_name_plural = "검색 색인"
-
-    def __str__(self):
-        return str(self.post_id)
-
-
-class CommentSearch(models.Model):
-    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, primary_key=True, related_name="search_entry")
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
-    grams = models.TextField()
-
-    class Meta:
-        verbose_name = "댓글 검색 색인"
-        verbose_name_plural = "댓글 검색 색인"
-
-    def __str__(self):
-        return str(self.comment_id)
-
-
-class SearchTermQuerySet(models.QuerySet):
-    def popular_since(self, day):
-        return self.filter(day__gte=day).values("term").annotate(total=models.Sum("count")).order_by("-total", "term")
-
-
-class SearchTerm(models.Model):
-    """인기검색어: how often a normalised query was searched each day. No reader data."""
-
-    day = models.DateField("날짜")
-    term = models.CharField("검색어", max_length=100)
-    count = models.PositiveIntegerField("횟수", default=0)
-
-    objects = SearchTermQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "검색어 통계"
-        verbose_name_plural = "검색어 통계"
-        constraints = [models.UniqueConstraint(fields=["day", "term"], name="search_term_per_day")]
-
-    def __str__(self):
-        return f"{self.day} {self.term}"
-
-
-class Report(models.Model):
-    """신고: a member flags a post or a comment, once per item."""
-
-    SPAM, ABUSE, OBSCENE, PRIVACY, OTHER = "spam", "abuse", "obscene", "privacy", "other"
-    REASON_CHOICES = [
-        (SPAM, "스팸"),
-        (ABUSE, "욕설/비방"),
-        (OBSCENE, "음란물"),
-        (PRIVACY, "개인정보 노출"),
-        (OTHER, "기타"),
-    ]
-    OPEN, HIDDEN, DISMISSED = "open", "hidden", "dismissed"
-    STATUS_CHOICES = [(OPEN, "처리 대기"), (HIDDEN, "숨김 처리"), (DISMISSED, "기각")]
-
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
-    reason = models.CharField("사유", max_length=10, choices=REASON_CHOICES)
-    detail = models.CharField("설명", max_length=500, blank=True)
-    status = models.CharField("상태", max_length=10, choices=STATUS_CHOICES, default=OPEN)
-    created_at = models.DateTimeField("신고 시각", default=timezone.now)
-    resolved_at = models.DateTimeField("처리 시각", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "신고"
-        verbose_name_plural = "신고"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["reporter", "post"], condition=Q(post__isnull=False), name="report_once_per_post"
-            ),
-            models.UniqueConstraint(
-                fields=["reporter", "comment"], condition=Q(comment__isnull=False), name="report_once_per_comment"
-            ),
-            models.CheckConstraint(
-                condition=Q(post__isnull=False, comment__isnull=True) | Q(post__isnull=True, comment__isnull=False),
-                name="report_one_target",
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "post"], name="report_open_post_idx")]
-
-    def __str__(self):
-        return f"{self.get_reason_display()} #{self.pk}"
-
-
-class ModerationLogQuerySet(models.QuerySet):
-    def newest_first(self):
-        return self.order_by("-created_at", "-id")
-
-
-class ModerationLog(models.Model):
-    """Every moderation action, written in the same transaction as the action; /modlog/
-    shows it publicly (without reporters)."""
-
-    ACTIONS = [
-        ("hide_post", "글 숨김"),
-        ("restore_post", "글 복원"),
-        ("pin_post", "공지 지정"),
-        ("unpin_post", "공지 해제"),
-        ("move_post", "글 이동"),
-        ("delete_post", "글 삭제"),
-        ("hide_comment", "댓글 숨김"),
-        ("restore_comment", "댓글 복원"),
-        ("delete_comment", "댓글 삭제"),
-        ("auto_hide_post", "신고 누적으로 글 숨김"),
-        ("auto_hide_comment", "신고 누적으로 댓글 숨김"),
-        ("dismiss_reports", "신고 기각"),
-        ("ban_user", "회원 정지"),
-        ("unban_user", "회원 정지 해제"),
-        ("restore_user_content", "회원 글·댓글 복원"),
-    ]
-
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="운영진",
-        help_text="비어 있으면 자동 처리",
-    )
-    action = models.CharField("조치", max_length=30, choices=ACTIONS)
-    target_type = models.CharField("대상 종류", max_length=10)
-    target_id = models.PositiveBigIntegerField("대상 번호")
-    target_title = models.CharField("대상", max_length=200)
-    reason = models.CharField("사유", max_length=500, blank=True)
-    created_at = models.DateTimeField("일시", default=timezone.now)
-
-    objects = ModerationLogQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "운영 기록"
-        verbose_name_plural = "운영 기록"
-        indexes = [models.Index(fields=["-created_at"], name="modlog_created_idx")]
-
-    def __str__(self):
-        return f"{self.get_action_display()}: {self.target_title}"
-
-
-class ReportedQuerySet(models.QuerySet):
-    """For the report queue proxies: items with open reports, most reported first."""
-
-    def with_open_reports(self):
-        open_reports = Q(reports__status=Report.OPEN)
-        return (
-            self.filter(open_reports)
-            .annotate(open_report_count=models.Count("reports", filter=open_reports))
-            .order_by("-open_report_count", "-id")
-        )
-
-
-class ReportedPost(Post):
-    """The report queue in admin: one row per reported post, with its open report count."""
-
-    objects = ReportedQuerySet.as_manager()
-
-    class Meta:
-        proxy = True
-        verbose_name = "신고된 글"
-        verbose_name_plural = "신고된 글"
-
-
-class ReportedComment(Comment):
-    objects = ReportedQuerySet.as_manager()
-
-    class Meta:
-        proxy = True
-        verbose_name = "신고된 댓글"
-        verbose_name_plural = "신고된 댓글"
