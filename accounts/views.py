@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -22,12 +23,12 @@ MY_PAGE_SIZE = 20
 PROFILE_RECENT = 10
 
 
-def safe_next(request, default="/"):
-    """`next` may only point inside this site; anything else goes to `default`."""
+def safe_next(request, default=None):
+    """`next` may only point inside this site; anything else goes to `default` (홈)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return default
+    return reverse("board:home") if default is None else default
 
 
 def signup(request):

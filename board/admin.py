@@ -5,6 +5,7 @@ read-only in the forms."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import models
 from django.template.response import TemplateResponse
 
 from accounts.models import display_name_of
@@ -70,6 +71,7 @@ class PostAdmin(admin.ModelAdmin):
     actions = ("hide_posts", "restore_posts", "pin_posts", "unpin_posts", "move_posts", "delete_posts")
     show_full_result_count = False  # no second COUNT(*) over every post on each page
     list_per_page = 50
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the write form does
 
     def has_add_permission(self, request):
         return False  # posts are written on the site, where the counters and limits apply

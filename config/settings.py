@@ -221,9 +221,9 @@ if not DEBUG:
     if env_bool("DJANGO_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"  # not Django admin's logged-out page
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "board:home"
+LOGOUT_REDIRECT_URL = "board:home"  # not Django admin's logged-out page
 
 # --- Board options (documented in docs/architecture.md) ---------------------------------
 BOARD_NEW_BADGE_HOURS = env_int("BOARD_NEW_BADGE_HOURS", 24)
