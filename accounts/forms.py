@@ -62,12 +62,24 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
         "inactive": "사용할 수 없는 계정입니다.",
+        "banned": "운영진이 정지한 계정입니다. 로그인할 수 없습니다. 문의는 운영진에게 해 주세요.",
+        "withdrawn": "탈퇴한 계정입니다. 다시 로그인할 수 없습니다.",
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The same word as on 회원가입 (Django's default label is "사용자 이름").
         self.fields["username"].label = "아이디"
+
+    def get_invalid_login_error(self):
+        """A switched-off account says why, but only to someone who knows its password:
+        to anyone else it is a wrong password like any other."""
+        member = User.objects.filter(username__iexact=self.cleaned_data.get("username") or "").first()
+        password = self.cleaned_data.get("password") or ""
+        if member is not None and not member.is_active and member.check_password(password):
+            code = "withdrawn" if member.withdrawn_at else "banned"
+            return forms.ValidationError(self.error_messages[code], code=code)
+        return super().get_invalid_login_error()
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,12 +1,9 @@
-import hashlib
-
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -51,46 +48,38 @@ def signup(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Login with a brute-force brake: after BOARD_LOGIN_FAILURES failures for one account
-    or from one address within BOARD_LOGIN_WINDOW seconds, further attempts are refused
-    (even with the right password) until the window passes. Counted in the cache, so the
-    limit holds across workers and nodes with Redis."""
+    """Login; django-axes brakes guessing per (account, address) pair (config/settings.py)
+    and answers a locked pair with login_locked_out."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        keys = login_failure_keys(request)
-        if any((cache.get(key) or 0) >= settings.BOARD_LOGIN_FAILURES for key in keys):
-            form = self.get_form()
-            minutes = settings.BOARD_LOGIN_WINDOW // 60
-            form.errors.clear()
-            form.add_error(None, f"로그인 시도가 너무 많습니다. {minutes}분 뒤에 다시 시도해 주세요.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        cache.delete(login_failure_keys(self.request)[0])  # the account's own count
-        return super().form_valid(form)
-
     def form_invalid(self, form):
-        for key in login_failure_keys(self.request):
-            if not cache.add(key, 1, settings.BOARD_LOGIN_WINDOW):
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.set(key, 1, settings.BOARD_LOGIN_WINDOW)
         response = super().form_invalid(form)
         response.status_code = 400
         return response
 
 
-def login_failure_keys(request):
-    username = (request.POST.get("username") or "").strip().lower()[:150]
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(f"{username}|{settings.SECRET_KEY}".encode()).hexdigest()[:24]
-    return [f"login-failures:user:{digest}", f"login-failures:ip:{address}"]
+def login_username(request, credentials=None):
+    """The account a login attempt is for, as axes counts it: case-insensitive, like
+    usernames themselves."""
+    raw = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return raw.strip().lower()[:150]
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """axes' answer once an account has had BOARD_LOGIN_FAILURES wrong passwords from this
+    address: the login form again, with a Korean 429."""
+    form = LoginForm(request, data=request.POST or None)
+    form.errors.clear()
+    minutes = settings.BOARD_LOGIN_WINDOW // 60
+    form.add_error(None, f"로그인 시도가 너무 많습니다. {minutes}분 뒤에 다시 시도해 주세요.")
+    context = {"form": form, "next": safe_next(request, "")}
+    template = "admin/login.html" if request.path.startswith(reverse("admin:login")) else "accounts/login.html"
+    if template.startswith("admin/"):
+        context.update(admin.site.each_context(request), title="로그인", app_path=request.get_full_path())
+    return render(request, template, context, status=429)
 
 
 class LogoutView(auth_views.LogoutView):

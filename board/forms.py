@@ -1,3 +1,6 @@
+import re
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -6,6 +9,25 @@ from . import images
 from .models import Comment, Post, Report
 
 PLACEHOLDER_HELP = "본문에 [이미지1], [이미지2]처럼 쓰면 그 자리에 들어가고, 없으면 본문 뒤에 붙습니다."
+
+
+class SubmissionKeyField(forms.CharField):
+    """The form's one-time key: made when the form is first shown, sent back with every
+    submission of it (a preview, a refusal, Back then 등록 again), so the service can tell a
+    repeat from a new write (services: create_post, add_comment)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=32, widget=forms.HiddenInput, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        # Anything but our own tokens (URL-safe base64) means "no key": the write goes
+        # through, just without the protection.
+        return value if re.fullmatch(r"[A-Za-z0-9_-]{16,32}", value or "") else ""
+
+
+def new_submission_key():
+    return secrets.token_urlsafe(16)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -45,6 +67,7 @@ class PostForm(forms.ModelForm):
         label="이미지",
         help_text=f"JPEG, PNG, GIF, WebP · 최대 {settings.BOARD_MAX_IMAGES}장, 장당 10MB. " + PLACEHOLDER_HELP,
     )
+    submission_key = SubmissionKeyField(initial=new_submission_key)
 
     class Meta:
         model = Post
@@ -120,6 +143,7 @@ def parse_tags(text):
 
 class CommentForm(forms.ModelForm):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    submission_key = SubmissionKeyField(initial=new_submission_key)
 
     class Meta:
         model = Comment

@@ -67,7 +67,9 @@ def _apply(versions=(), forget=()):
 def _now_and_at_commit(versions=(), forget=()):
     versions, forget = tuple(versions), tuple(forget)
     _apply(versions, forget)
-    transaction.on_commit(lambda: _apply(versions, forget))
+    # robust: work after the commit never turns a saved write into an error page (a cache
+    # that cannot be reached skips and repairs itself anyway, config/redis_cache.py).
+    transaction.on_commit(lambda: _apply(versions, forget), robust=True)
 
 
 # --- What changed ------------------------------------------------------------------------

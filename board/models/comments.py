@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import markup
@@ -78,12 +79,19 @@ class Comment(models.Model):
     is_deleted = models.BooleanField("삭제됨", default=False)
     is_hidden = models.BooleanField("숨김", default=False)
     hidden_by_ban = models.BooleanField("정지로 숨김", default=False, editable=False)
+    # As Post.submission_key: the same form sent twice finds this comment.
+    submission_key = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "댓글"
         verbose_name_plural = "댓글"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], condition=~Q(submission_key=""), name="comment_submitted_once"
+            ),
+        ]
         indexes = [
             models.Index(fields=["post", "id"], name="comment_post_idx"),
             models.Index(fields=["-created_at", "-id"], name="comment_created_idx"),  # 새댓글

@@ -179,6 +179,9 @@ class Post(models.Model):
     hidden_by_ban = models.BooleanField("정지로 숨김", default=False, editable=False)
     # The first image's list thumbnail, kept on the row so lists need no extra query.
     thumbnail_url = models.CharField("목록 썸네일", max_length=300, blank=True, editable=False)
+    # The one-time key of the form that wrote it: the same form sent again (Back, then 등록
+    # again; a double tap on a slow phone) finds this post instead of making a second one.
+    submission_key = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
 
     tags = TaggableManager("태그", blank=True)
 
@@ -189,6 +192,9 @@ class Post(models.Model):
         verbose_name_plural = "글"
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="post_title_not_empty"),
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], condition=~Q(submission_key=""), name="post_submitted_once"
+            ),
         ]
         indexes = [
             # Serves the board list (newest first) and the 열람중 position count.

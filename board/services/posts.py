@@ -4,7 +4,7 @@ Markdown is rendered here, once, when the text is saved; pages only show the sto
 """
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -20,7 +20,23 @@ def render_post_body(post):
     post.excerpt = markup.excerpt_from_html(post.body_html, settings.BOARD_EXCERPT_LENGTH)
 
 
-def create_post(*, board, author, title, body, tags=(), source_url="", images=(), is_notice=False, created_at=None):
+def create_post(
+    *,
+    board,
+    author,
+    title,
+    body,
+    tags=(),
+    source_url="",
+    images=(),
+    is_notice=False,
+    created_at=None,
+    submission_key="",
+):
+    """A new post. Sent again with the same `submission_key` (a form submitted twice), it
+    makes nothing and returns the post the first submission made, marked `.repeated`."""
+    if repeated := repeated_submission(Post, author, submission_key):
+        return repeated
     stored = store_images(images)
     try:
         with transaction.atomic():
@@ -33,6 +49,7 @@ def create_post(*, board, author, title, body, tags=(), source_url="", images=()
                 is_notice=is_notice,
                 created_at=created_at or timezone.now(),
                 thumbnail_url=stored[0].thumbnail.url if stored else "",
+                submission_key=submission_key,
             )
             render_post_body(post)
             post.save()
@@ -42,10 +59,27 @@ def create_post(*, board, author, title, body, tags=(), source_url="", images=()
             Board.objects.filter(pk=board.pk).update(post_count=F("post_count") + 1)
             search.index_posts([post])
             invalidation.post_changed(post.pk, board.slug)
+    except IntegrityError:
+        # The same form, sent twice at once: the other request's post won the unique key.
+        remove_image_files(stored)
+        if repeated := repeated_submission(Post, author, submission_key):
+            return repeated
+        raise
     except BaseException:
         remove_image_files(stored)
         raise
+    post.repeated = False
     return post
+
+
+def repeated_submission(model, author, submission_key):
+    """The row this member's form with this key made already, marked `.repeated`."""
+    if not submission_key or author is None:
+        return None
+    found = model.objects.filter(author=author, submission_key=submission_key).first()
+    if found is not None:
+        found.repeated = True
+    return found
 
 
 def edit_post(*, post, title, body, tags, source_url, images=(), author=None):

@@ -34,8 +34,12 @@ def post_write(request, slug):
                 tags=form.cleaned_data["tags_text"],
                 source_url=form.cleaned_data["source_url"],
                 images=form.cleaned_data["images"],
+                submission_key=form.cleaned_data["submission_key"],
             )
-            messages.success(request, "글을 등록했습니다.")
+            if post.repeated:
+                messages.info(request, "이미 등록한 글입니다. 같은 글을 두 번 올리지 않았습니다.")
+            else:
+                messages.success(request, "글을 등록했습니다.")
             return redirect(post)
         return render_post_form(request, board, form, status=400)
     return render_post_form(request, board, form)
@@ -103,7 +107,13 @@ def comment_create(request, slug, post_id):
             form.add_error(None, "답글을 달 댓글이 없거나 삭제되었습니다.")
     if not form.is_valid():
         return render_article(request, post, status=400, comment_form=form)
-    comment = services.add_comment(post=post, author=request.user, body=form.cleaned_data["body"], parent=parent)
+    comment = services.add_comment(
+        post=post,
+        author=request.user,
+        body=form.cleaned_data["body"],
+        parent=parent,
+        submission_key=form.cleaned_data["submission_key"],
+    )
     return redirect(comment.get_absolute_url())
 
 
