@@ -10,6 +10,7 @@ picture in one of four formats.
 
 import io
 import os
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -19,6 +20,11 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# Every file we store, relative to MEDIA_ROOT: PostImage's upload_to ("posts/%Y/%m/",
+# "thumbs/%Y/%m/"), then the random stem and extension chosen below; a name the storage
+# found taken gets "_" and 7 letters or digits. markup.py lets a local <img> show only
+# these.
+STORED_NAME = re.compile(r"(?:posts|thumbs)/\d{4}/\d{2}/[0-9a-f]{16}(?:_[A-Za-z0-9]{7})?\.(?:jpg|png|gif|webp)")
 DISPLAY_MAX_WIDTH = 1600
 THUMBNAIL_SIZE = (240, 160)
 
