@@ -29,6 +29,27 @@ COMMENT_TAGS = POST_TAGS - {"h2", "h3", "h4", "img", "table", "thead", "tbody", 
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
+# C0 and C1 control characters and DEL: invisible, refused by XML 1.0 (so by every feed
+# reader), and never typed on purpose. A browser sends a textarea's line ends as CR LF and
+# a pasted tab is text, so multi-line text keeps tab, LF and CR; single-line text keeps none.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_BUT_LINE_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def find_control_character(text, *, multiline=False):
+    """The first control character the text may not hold, or None."""
+    pattern = CONTROL_CHARACTERS_BUT_LINE_BREAKS if multiline else CONTROL_CHARACTERS
+    match = pattern.search(text or "")
+    return match.group(0) if match else None
+
+
+def strip_control_characters(text, *, multiline=True):
+    """The text without them; in single-line text a tab or a line break becomes a space."""
+    if not multiline:
+        text = re.sub(r"[\t\n\r]", " ", text or "")
+    return CONTROL_CHARACTERS_BUT_LINE_BREAKS.sub("", text or "")
+
+
 _HEADING_SHIFT = {"h1": "h2", "h5": "h4", "h6": "h4"}
 _HEADING_RE = re.compile(r"<(/?)(h1|h5|h6)(?=[\s>])", re.IGNORECASE)
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -169,7 +190,8 @@ def _clean(rendered, tags):
         strip_comments=True,
         filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
     )
-    return cleaner.clean(rendered).strip()
+    # Entities and old rows can still carry control characters; stored HTML never does.
+    return strip_control_characters(cleaner.clean(rendered)).strip()
 
 
 def render_post(text):
@@ -187,7 +209,7 @@ def excerpt_from_html(body_html, length):
 
 
 def excerpt_from_text(text, length):
-    text = _WHITESPACE_RE.sub(" ", text).strip()
+    text = _WHITESPACE_RE.sub(" ", strip_control_characters(text)).strip()
     if len(text) <= length:
         return text
     return text[:length].rstrip() + "…"
