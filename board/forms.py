@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -72,6 +74,25 @@ class MultipleImageField(forms.FileField):
         return [super(MultipleImageField, self).clean(f, initial) for f in files if f]
 
 
+class SourceURLField(forms.URLField):
+    """원문 URL: http(s) only, and none of the characters that let a URL break out of an
+    attribute, a feed or an importer's quoting. They are checked before the URL is parsed,
+    so the member is told which characters are the problem."""
+
+    unsafe = re.compile(r"[\"'<>`\s\x00-\x1f\x7f-\x9f]")
+    default_error_messages = {
+        "unsafe": (
+            "원문 URL에는 따옴표(\" '), 꺾쇠(< >), 백틱(`), 공백이나 제어 문자를 쓸 수 없습니다. "
+            "꼭 필요하면 %22, %20처럼 인코딩된 주소를 붙여 넣어 주세요."
+        ),
+    }
+
+    def to_python(self, value):
+        if self.unsafe.search(forms.CharField.to_python(self, value)):  # the value, surrounding spaces trimmed
+            raise forms.ValidationError(self.error_messages["unsafe"], code="unsafe")
+        return super().to_python(value)
+
+
 class PostForm(SiteModelForm):
     tags_text = forms.CharField(
         label="태그",
@@ -79,7 +100,7 @@ class PostForm(SiteModelForm):
         max_length=400,
         help_text=f"쉼표로 구분해 최대 {settings.BOARD_MAX_TAGS}개",
     )
-    source_url = forms.URLField(
+    source_url = SourceURLField(
         label="원문 URL",
         required=False,
         max_length=500,
