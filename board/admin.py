@@ -5,6 +5,7 @@ read-only in the forms."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import models
 from django.template.response import TemplateResponse
 
 from accounts.models import display_name_of
@@ -19,8 +20,10 @@ def _done(modeladmin, request, changed, message):
 
 
 class SiteModelAdmin(admin.ModelAdmin):
-    # Moderators' edits are text on the site like members' (no control characters).
+    # Moderators' edits are text on the site like members' (no control characters), and a
+    # URL typed without a scheme is https, as on the write form.
     form = SiteModelForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Board)
