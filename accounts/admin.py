@@ -4,11 +4,14 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from board import services as board_services
 
 from . import services
+from .forms import MemberChangeForm, MemberCreationForm
 from .models import User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = MemberChangeForm
+    add_form = MemberCreationForm
     list_display = ("username", "nickname", "email", "is_active", "is_staff", "date_joined", "withdrawn_at")
     list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
     search_fields = ("username", "nickname", "email")

@@ -1,12 +1,20 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    PasswordResetForm,
+    UserChangeForm,
+    UserCreationForm,
+)
+
+from board.forms import RefuseControlCharacters, SiteForm, SiteModelForm
 
 from .models import User
 
 USERNAME_HELP = "영문 소문자, 숫자, 밑줄(_)로 4~20자"
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(RefuseControlCharacters, UserCreationForm):
     username = forms.RegexField(
         label="아이디",
         regex=r"^[A-Za-z0-9_]{4,20}$",
@@ -58,7 +66,7 @@ def clean_unique_email(email, *, exclude=None):
     return email
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(RefuseControlCharacters, AuthenticationForm):
     error_messages = {
         "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
         "inactive": "사용할 수 없는 계정입니다.",
@@ -82,7 +90,7 @@ class LoginForm(AuthenticationForm):
         return super().get_invalid_login_error()
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SiteModelForm):
     class Meta:
         model = User
         fields = ("nickname", "email")
@@ -95,7 +103,7 @@ class ProfileForm(forms.ModelForm):
         return clean_unique_email(self.cleaned_data["email"], exclude=self.instance)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(SiteForm):
     password = forms.CharField(
         label="비밀번호 확인", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -109,3 +117,19 @@ class WithdrawForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("비밀번호가 올바르지 않습니다.")
         return password
+
+
+class ResetRequestForm(RefuseControlCharacters, PasswordResetForm):
+    """비밀번호 찾기: the e-mail address, checked like every other text field."""
+
+
+class MemberChangeForm(RefuseControlCharacters, UserChangeForm):
+    """The admin's member form (닉네임 and the rest), checked like the site's own forms."""
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class MemberCreationForm(RefuseControlCharacters, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User

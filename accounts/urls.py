@@ -4,6 +4,7 @@ from django.urls import path, reverse_lazy
 from django.views.generic import RedirectView
 
 from . import views
+from .forms import ResetRequestForm
 
 app_name = "accounts"
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=ResetRequestForm,
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from accounts.models import display_name_of
 
 from . import services
+from .forms import SiteForm, SiteModelForm
 from .models import Board, Comment, ModerationLog, Post, PostVote, Report, ReportedComment, ReportedPost
 
 
@@ -18,8 +19,15 @@ def _done(modeladmin, request, changed, message):
     modeladmin.message_user(request, message.format(n=changed), messages.SUCCESS)
 
 
+class SiteModelAdmin(admin.ModelAdmin):
+    # Moderators' edits are text on the site like members' (no control characters), and a
+    # URL typed without a scheme is https, as on the write form.
+    form = SiteModelForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(SiteModelAdmin):
     list_display = (
         "name", "slug", "position", "page_size", "use_downvote", "write_access", "comment_access", "is_readonly",
         "post_count",
@@ -47,13 +55,13 @@ class BoardAdmin(admin.ModelAdmin):
             services.delete_board(board=board)
 
 
-class MoveForm(forms.Form):
+class MoveForm(SiteForm):
     board = forms.ModelChoiceField(label="옮길 게시판", queryset=Board.objects.for_menu())
     reason = forms.CharField(label="사유", required=False, max_length=500)
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SiteModelAdmin):
     list_display = (
         "title", "board", "author_name", "created_at", "view_count", "upvote_count", "downvote_count",
         "comment_count", "is_notice", "is_hidden", "is_deleted",
@@ -164,7 +172,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SiteModelAdmin):
     list_display = ("excerpt", "post", "author_name", "created_at", "is_deleted", "is_hidden")
     list_filter = ("is_deleted", "is_hidden", "post__board", "created_at")
     list_select_related = ("post", "author")
@@ -227,7 +235,7 @@ class CommentAdmin(admin.ModelAdmin):
         _done(self, request, changed, "댓글 {n}개를 삭제했습니다.")
 
 
-class ReportQueueAdmin(admin.ModelAdmin):
+class ReportQueueAdmin(SiteModelAdmin):
     """신고 처리: one row per reported item with its open reports counted."""
 
     target_field = None
@@ -292,7 +300,7 @@ class ReportedCommentAdmin(ReportQueueAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(SiteModelAdmin):
     list_display = ("__str__", "reason", "target", "reporter", "status", "created_at", "resolved_at")
     list_filter = ("status", "reason", "created_at")
     list_select_related = ("reporter", "post", "comment")
@@ -309,7 +317,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
+class ModerationLogAdmin(SiteModelAdmin):
     list_display = ("created_at", "action", "target_type", "target_title", "moderator", "reason")
     list_filter = ("action", "target_type", "created_at")
     list_select_related = ("moderator",)
@@ -327,7 +335,7 @@ class ModerationLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostVote)
-class PostVoteAdmin(admin.ModelAdmin):
+class PostVoteAdmin(SiteModelAdmin):
     list_display = ("post", "user", "value", "created_at")
     list_filter = ("value", "created_at")
     list_select_related = ("post", "user")

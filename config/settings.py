@@ -67,6 +67,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The three that set security headers come first, so they wrap every response below
+    # them: one a middleware returns early (the 400 of reject_malformed_input, an HTTPS or
+    # slash redirect, a static file), an error page and a CSRF refusal all carry the same
+    # headers as a page (tests/test_security_headers.py).
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "board.middleware.reject_malformed_input",
@@ -75,8 +81,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with our Korean page.
     "axes.middleware.AxesMiddleware",
 ]

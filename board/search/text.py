@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from operator import add
 
+from ..markup import CONTROL_CHARACTERS
+
 WORD_BREAK = "w"  # one character: never equal to a bigram, so phrases cannot cross it
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -45,7 +47,9 @@ class Query:
 def parse_query(raw):
     """Clean what the reader typed. Any input is safe: operators and quotes are not syntax
     here, only letters and digits are searched for."""
-    text = " ".join((raw or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
+    # Control characters are spaces here (a search is forgiving, never refused), so none
+    # reaches the search box, its links or 인기검색어.
+    text = " ".join(CONTROL_CHARACTERS.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH]
     if not text:
         return Query(text="", terms=())
     words = []

@@ -26,7 +26,8 @@ def post_moderate(request, slug, post_id):
     post = get_post(slug, post_id, request.user)
     form = ModerationForm(request.POST)
     if not form.is_valid():
-        return render_article(request, post, status=400, error="알 수 없는 운영 작업입니다.")
+        error = form.errors["reason"][0] if "reason" in form.errors else "알 수 없는 운영 작업입니다."
+        return render_article(request, post, status=400, error=error)
     action, reason, moderator = form.cleaned_data["action"], form.cleaned_data["reason"], request.user
     if action == "hide":
         services.hide_post(post=post, moderator=moderator, reason=reason)
@@ -48,7 +49,8 @@ def comment_moderate(request, comment_id):
     comment = get_comment(comment_id, request.user)
     form = CommentModerationForm(request.POST)
     if not form.is_valid():
-        return render(request, "400.html", status=400)
+        error = form.errors["reason"][0] if "reason" in form.errors else "알 수 없는 운영 작업입니다."
+        return render_article(request, comment.post, status=400, error=error)
     services.set_comment_hidden(
         comment=comment,
         moderator=request.user,
