@@ -16,6 +16,7 @@ the floor; the table goes to bench/results/<date>-<database>.md.
 
 import argparse
 import datetime
+import json
 import os
 import re
 import shutil
@@ -77,17 +78,18 @@ def prepare_pages(env):
     script = (
         "from board.models import Post, Comment; from board import services; from accounts.models import User\n"
         "quiet = Post.objects.visible().filter(board__slug='ainews', comment_count=0).order_by('-id').first()\n"
+        "three = Post.objects.visible().filter(board__slug='ainews', comment_count=3).order_by('-id').first()\n"
         "busy = Post.objects.visible().filter(board__slug='ainews', comment_count__gte=200).first()\n"
         "if busy is None:\n"
         "    busy = Post.objects.visible().filter(board__slug='ainews').order_by('-id')[5]\n"
         "    members = list(User.objects.filter(is_superuser=False)[:8])\n"
         "    for i in range(200 - busy.comment_count):\n"
         "        services.add_comment(post=busy, author=members[i % len(members)], body=f'벤치마크 댓글 {i}')\n"
-        "print(quiet.pk, busy.pk)\n"
+        "print(quiet.pk, three.pk, busy.pk)\n"
     )
     output = run([PYTHON, "manage.py", "shell", "-c", script], env, capture_output=True, text=True).stdout
-    quiet, busy = output.split()[-2:]
-    return int(quiet), int(busy)
+    quiet, three, busy = output.split()[-3:]
+    return int(quiet), int(three), int(busy)
 
 
 MEMBERS_SCRIPT = """
@@ -145,10 +147,23 @@ def start_gunicorn(env, port):
     raise SystemExit("gunicorn did not start")
 
 
-def wrk(url, duration, connections, script_args=()):
-    script = ["-s", str(ROOT / "bench" / "mixed.lua")] if script_args else []
+UNCACHED_HEADER = "X-Bench-Uncached"
+
+
+def wrk(url, duration, connections, kind="reader", members=None):
+    """wrk against one URL as a kind of visitor: "reader" (anonymous, page cache as in
+    production), "uncached" (anonymous, past the page cache: the first render after a write),
+    "member" (logged in, one session per connection) or "mixed" (bench/mixed.lua)."""
+    threads, extra = 2, []
+    if kind == "uncached":
+        extra = ["-H", f"{UNCACHED_HEADER}: 1"]
+    elif kind == "member":
+        threads, extra = connections, ["-s", str(ROOT / "bench" / "member.lua")]
+    elif kind == "mixed":
+        extra = ["-s", str(ROOT / "bench" / "mixed.lua")]
+    script_args = ["--", str(members)] if kind in ("member", "mixed") else []
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *script, url, *script_args],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url, *script_args],
         capture_output=True,
         text=True,
         check=True,
@@ -207,11 +222,12 @@ def bench_database(args, database_url, redis_url):
         # per-member limits at once; the benchmark measures the pages, not the limiter.
         "BOARD_COMMENT_RATE": "1000000",
         "BOARD_VOTE_RATE": "1000000",
+        "BOARD_BENCH_BYPASS_HEADER": UNCACHED_HEADER,
     }
     database = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
     seed_seconds = build_database(env, args.posts, args.reuse)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-    quiet, busy = prepare_pages(env)
+    quiet, three, busy = prepare_pages(env)
     members = prepare_members(env)
     port = free_port()
     server = start_gunicorn(env, port)
@@ -231,16 +247,24 @@ def bench_database(args, database_url, redis_url):
             ("search 4 syllables (강화학습)", f"/b/ainews/?q={quote('강화학습')}"),
             ("search English (grpo)", "/b/ainews/?q=grpo"),
             ("새글/새댓글", "/new/"),
-            ("mixed, logged in (10% comments and votes)", "/", "--", str(members)),
+            ("anonymous uncached: list page 1", "/b/ainews/", "uncached"),
+            ("anonymous uncached: article", f"/b/ainews/{three}/", "uncached"),
+            ("member: 홈", "/", "member"),
+            ("member: list page 1", "/b/ainews/", "member"),
+            ("member: list page 3,000", "/b/ainews/?page=3000", "member"),
+            ("member: article (3 comments)", f"/b/ainews/{three}/", "member"),
+            ("member: article with 200 comments", f"/b/ainews/{busy}/", "member"),
+            ("mixed, 50 members (10% comments and votes)", "/", "mixed"),
         ]
         if args.only:
             pages = [pages[0], *(page for page in pages[1:] if args.only in page[0])]
         rows = []
-        for label, path, *script_args in pages:
+        for label, path, *kind in pages:
+            kind = kind[0] if kind else "reader"
             # One second first, not counted: every worker has then served (and the cache
             # holds) the page, so the figures are the steady state, not the first render.
-            wrk(base + path, 1, args.connections, script_args)
-            rps, p50, p99, errors = wrk(base + path, args.duration, args.connections, script_args)
+            wrk(base + path, 1, args.connections, kind, members)
+            rps, p50, p99, errors = wrk(base + path, args.duration, args.connections, kind, members)
             rows.append((label, path, rps, p50, p99, errors))
             print(f"{label:40} {rps:9.1f} req/s  p50 {p50:>8}  p99 {p99:>8}  errors: {errors}", flush=True)
         memory = worker_memory_mb(server.pid)
@@ -250,6 +274,12 @@ def bench_database(args, database_url, redis_url):
 
     if args.only:
         return  # a partial run leaves the last full report alone
+    cpu = json.loads(
+        run([PYTHON, "bench/render_cpu.py", str(three)], env, capture_output=True, text=True).stdout.splitlines()[-1]
+    )
+    profile = cpu.pop("profile")
+    for label, figures in cpu.items():
+        print(f"{label:40} CPU per render: median {figures['median_ms']} ms, p90 {figures['p90_ms']} ms", flush=True)
     floor = rows[0][2]
     today = datetime.date.today().isoformat()
     lines = [
@@ -270,6 +300,20 @@ def bench_database(args, database_url, redis_url):
     lines += [
         f"| {label} | {rps:,.1f} | {p50} | {p99} | {errors} | {rps / floor:.2f} |"
         for label, _, rps, p50, p99, errors in rows
+    ]
+    lines += [
+        "",
+        "CPU time of one render in-process (`bench/render_cpu.py`, 200 renders each, `time.process_time`):",
+        "",
+        "| page | median | p90 |",
+        "|---|---|---|",
+        *(f"| {label} | {f['median_ms']} ms | {f['p90_ms']} ms |" for label, f in cpu.items()),
+        "",
+        "What a member's list page and article cost, by function (cProfile, 50 renders of each, top 15 by own time):",
+        "",
+        "```",
+        profile,
+        "```",
     ]
     report = RESULTS / f"{today}-{database}.md"
     report.write_text("\n".join(lines) + "\n")

@@ -69,6 +69,8 @@ def cacheable(request, parameters=("page",)):
     """A plain anonymous GET whose query string holds only the given parameters."""
     if request.method != "GET" or not settings.BOARD_PAGE_CACHE_SECONDS:
         return False
+    if settings.BOARD_PAGE_CACHE_BYPASS_HEADER and settings.BOARD_PAGE_CACHE_BYPASS_HEADER in request.headers:
+        return False  # the benchmark's uncached readers (settings)
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return False
     return set(request.GET) <= set(parameters)

@@ -1,0 +1,73 @@
+"""CPU time of one uncached render, in-process: the median of many renders of a list page
+and an article (anonymous past the page cache, and as a logged-in member), and a profile of
+what remains. Run by bench/run.py with the benchmark's settings and database:
+
+    python bench/render_cpu.py <article id> [renders]
+
+Prints a JSON object: {"<page>": {"median_ms": …, "p90_ms": …}, "profile": "<top functions>"}.
+"""
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+
+
+def timed(client, path, renders, headers):
+    client.get(path, headers=headers)  # warm: templates compiled, menu and sidebar cached
+    seconds = []
+    for _ in range(renders):
+        started = time.process_time()
+        response = client.get(path, headers=headers)
+        seconds.append(time.process_time() - started)
+        assert response.status_code == 200, (path, response.status_code)
+    seconds.sort()
+    return {
+        "median_ms": round(statistics.median(seconds) * 1000, 2),
+        "p90_ms": round(seconds[int(len(seconds) * 0.9)] * 1000, 2),
+    }
+
+
+def main():
+    article, renders = int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    settings.ALLOWED_HOSTS = ["*"]
+    bypass = {settings.BOARD_PAGE_CACHE_BYPASS_HEADER: "1"} if settings.BOARD_PAGE_CACHE_BYPASS_HEADER else {}
+    anonymous = Client()
+    member = Client()
+    member.force_login(User.objects.filter(username__startswith="bench").order_by("id").first())
+    pages = {"list page 1": "/b/ainews/", "article (3 comments)": f"/b/ainews/{article}/"}
+    results = {}
+    for label, path in pages.items():
+        results[f"anonymous uncached: {label}"] = timed(anonymous, path, renders, bypass)
+        results[f"member: {label}"] = timed(member, path, renders, {})
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(50):
+        member.get(pages["list page 1"])
+        member.get(pages["article (3 comments)"])
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+    results["profile"] = "\n".join(line for line in out.getvalue().splitlines() if line.strip())[-4000:]
+    print(json.dumps(results, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
