@@ -133,3 +133,15 @@ def test_anonymous_pages_carry_no_csrf_token(make_post):
 
     for url in ["/", "/b/ainews/", post.get_absolute_url()]:
         assert "csrfmiddlewaretoken" not in Client().get(url).content.decode(), url
+
+
+def test_only_the_benchmark_can_skip_the_page_cache(make_post, settings):
+    make_post()
+    for _ in range(3):
+        Client().get("/b/ainews/")
+    headers = {"X-Bench-Uncached": "1"}
+    assert Client().get("/b/ainews/", headers=headers)["X-Page-Cache"] == "hit"  # production: no such header
+
+    settings.BOARD_PAGE_CACHE_BYPASS_HEADER = "X-Bench-Uncached"  # as bench/run.py sets it
+    assert "X-Page-Cache" not in Client().get("/b/ainews/", headers=headers)
+    assert Client().get("/b/ainews/")["X-Page-Cache"] == "hit"
