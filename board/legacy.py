@@ -7,10 +7,13 @@ because nothing here is expensive.
 - /bbs/board.php?bo_table=X&wr_id=N → the post, or for a comment its post at #c<id>
 - /X and /X/N (Gnuboard's short addresses) → the same
 - /bbs/rss.php?bo_table=X → the board's feed
+- /bbs/search.php?stx=…[&sfl=…] → our search with the same words (and field where ours has one)
 - /data/file/X/<name>, /data/editor/<yymm>/<name> → the picture's copy. An attachment that
   is not a picture has no copy yet (docs/import.md), so its address sends readers to its
   post with a temporary 302, to become a 301 once attachments are imported.
 """
+
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
@@ -63,6 +66,18 @@ def board_php(request):
 def rss_php(request):
     board = _board(request.GET.get("bo_table"))
     return HttpResponsePermanentRedirect(reverse("board:board_feed", args=[board.slug]))
+
+
+# Gnuboard's search fields (sfl) and ours; a combination ("wr_subject||wr_content") is 제목+내용.
+SEARCH_FIELDS = {"wr_subject": "title", "wr_content": "body", "mb_id": "author", "wr_name": "author"}
+
+
+def search_php(request):
+    words = (request.GET.get("stx") or "").strip()[:100]
+    if not words:
+        return HttpResponsePermanentRedirect(reverse("board:search"))
+    field = SEARCH_FIELDS.get(request.GET.get("sfl") or "", "title_body")
+    return HttpResponsePermanentRedirect(f"{reverse('board:search')}?{urlencode({'q': words, 'field': field})}")
 
 
 def short_board(request, bo_table):

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from accounts.models import display_name_of
+
 from . import markup
 
 
@@ -222,6 +224,11 @@ class Post(models.Model):
         return self.created_at >= timezone.now() - timedelta(hours=settings.BOARD_NEW_BADGE_HOURS)
 
     @property
+    def byline(self):
+        """작성자 as pages show it (see byline_of)."""
+        return byline_of(self)
+
+    @property
     def first_image_url(self):
         """The body's first picture, for share previews (og:image)."""
         return markup.first_image_src(self.body_html)
@@ -229,6 +236,14 @@ class Post(models.Model):
     @property
     def source_domain(self):
         return markup.domain_of(self.source_url)
+
+
+def byline_of(item):
+    """작성자 of a post or comment: the member's name, or for a visitor's post imported from
+    Gnuboard5 the name they gave, marked so that nobody passes for a member."""
+    if item.author_id is None and item.guest_name:
+        return f"{item.guest_name} (비회원)"
+    return display_name_of(item.author)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -301,6 +316,10 @@ class Comment(models.Model):
     @property
     def is_visible(self):
         return not (self.is_deleted or self.is_hidden)
+
+    @property
+    def byline(self):
+        return byline_of(self)
 
 
 class PostVote(models.Model):

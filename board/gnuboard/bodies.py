@@ -84,6 +84,9 @@ class _Converter(MarkdownConverter):
         bullets = "-"
         escape_asterisks = False  # escape() below does every character itself
         escape_underscores = False
+        # Line ends inside HTML text are spaces (html1's were made <br> before parsing).
+        wrap = True
+        wrap_width = None
 
     def escape(self, text, parent_tags):
         return escape_text(text) if text else ""

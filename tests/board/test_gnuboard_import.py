@@ -100,8 +100,10 @@ def test_posts_keep_their_authors_times_and_places(import_gnuboard):
     assert secret.is_hidden
     assert post("free", 5).answer_to == first
     assert post("free", 6).answer_to == post("free", 5)
+    assert guest.byline == "지나가던손님 (비회원)"  # never mistaken for a member
     gone = post("free", 7)
-    assert gone.author is None and gone.guest_name == ""  # shows as 탈퇴한 회원
+    assert gone.author is None and gone.guest_name == "" and gone.byline == "탈퇴한 회원"
+    assert post("free", 8).byline == "탈퇴한 회원" and first.byline == "앨리스"
     assert len(post("notice", 2).title) == 200
     assert LegacyLink.objects.get(kind="post", board_key="free", old_key="1").data["category"] == "잡담"
     # Ids follow creation time across boards (lists and search walk them newest first).
@@ -131,7 +133,7 @@ def test_comment_threads_flatten_in_order(import_gnuboard, client):
     # Five levels become one: every reply of the thread answers its first comment.
     for wr_id in (11, 12, 13, 14, 15):
         assert comment(wr_id).parent == top
-    assert comment(16).parent is None and comment(16).guest_name == "손님2"
+    assert comment(16).parent is None and comment(16).byline == "손님2 (비회원)"
     assert comment(17).parent == comment(16) and comment(17).is_hidden
     # The first comment of thread 3 is gone: its reply starts the thread, the next answers it.
     assert comment(18).parent is None and comment(19).parent == comment(18)
@@ -215,6 +217,8 @@ def test_imported_posts_show_on_the_pages(import_gnuboard, client):
     assert client.get(post("free", 4).get_absolute_url()).status_code == 404  # secret: hidden
     found = client.get("/search/", {"q": "스크립트"}).content.decode()
     assert f'href="{post("free", 1).get_absolute_url()}' in found
+    feed = client.get("/b/free/feed/").content.decode()
+    assert "지나가던손님 (비회원)" in feed
 
 
 def test_second_run_changes_nothing(import_gnuboard):

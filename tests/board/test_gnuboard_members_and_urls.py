@@ -88,6 +88,11 @@ def old_urls(import_gnuboard):
         "/free/1": f"/b/free/{first.pk}/",
         "/free/12": f"/b/free/{first.pk}/#c{reply.pk}",
         "/bbs/rss.php?bo_table=free": "/b/free/feed/",
+        "/bbs/search.php?sfl=wr_subject%7C%7Cwr_content&stx=%EA%B0%95%ED%99%94%ED%95%99%EC%8A%B5": (
+            "/search/?q=%EA%B0%95%ED%99%94%ED%95%99%EC%8A%B5&field=title_body"
+        ),
+        "/bbs/search.php?sfl=wr_subject&stx=GPU": "/search/?q=GPU&field=title",
+        "/bbs/search.php": "/search/",
         "/data/file/free/2040713470_kx9.png": picture,
         "/data/editor/2301/ok.jpg": editor,
     }

@@ -52,9 +52,9 @@ def write_table_ddl(prefix, bo_table):
 
 
 class GnuboardSite:
-    def __init__(self, prefix="g5_"):
+    def __init__(self, prefix="g5_", name=None):
         self.prefix = prefix
-        self.name = NAME_PREFIX + secrets.token_hex(4)
+        self.name = name or NAME_PREFIX + secrets.token_hex(4)
         with server_connection() as connection, connection.cursor() as cursor:
             cursor.execute(f"CREATE DATABASE `{self.name}` CHARACTER SET utf8mb4")
         self.connection = server_connection(self.name)

@@ -26,8 +26,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=1 if (os.cpu_count() or 1) > 1 else 0,
-            help="본문 변환을 맡을 프로세스 수 (0이면 이 프로세스에서)",
+            default=os.cpu_count() if (os.cpu_count() or 1) > 1 else 0,
+            help="본문 변환을 맡을 프로세스 수 (기본: CPU 수, 0이면 이 프로세스에서)",
         )
 
     def handle(self, *args, **options):
