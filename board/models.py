@@ -159,7 +159,8 @@ class Post(models.Model):
     thumbnail_url = models.CharField("목록 썸네일", max_length=300, blank=True, editable=False)
     # Imported from a site that let visitors write (Gnuboard5's 비회원 글): the name they gave.
     # Empty for members' posts; with no author and no guest name the author is withdrawn.
-    guest_name = models.CharField("비회원 이름", max_length=50, blank=True, editable=False)
+    # A database default too, so bulk inserts naming only the other columns still work.
+    guest_name = models.CharField("비회원 이름", max_length=50, blank=True, editable=False, default="", db_default="")
     # 답변글: a post written as an answer to another post (Gnuboard5's wr_reply).
     answer_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="answers", verbose_name="답변한 글"
@@ -290,7 +291,7 @@ class Comment(models.Model):
     is_deleted = models.BooleanField("삭제됨", default=False)
     is_hidden = models.BooleanField("숨김", default=False)
     hidden_by_ban = models.BooleanField("정지로 숨김", default=False, editable=False)
-    guest_name = models.CharField("비회원 이름", max_length=50, blank=True, editable=False)
+    guest_name = models.CharField("비회원 이름", max_length=50, blank=True, editable=False, default="", db_default="")
 
     objects = CommentQuerySet.as_manager()
 

@@ -255,7 +255,8 @@ class Importer:
                     if old in done:
                         self.report.skip(label, "이미 보관함")
                         continue
-                    data = {name: _plain(value) for name, value in row.items()}
+                    # Addresses (…_ip) are not kept: nothing here will need them.
+                    data = {name: _plain(value) for name, value in row.items() if not name.endswith("_ip")}
                     for column in ("mb_id", "me_recv_mb_id", "me_send_mb_id"):
                         if column in row:
                             data[f"{column}__user_id"] = user(row[column] or "")

@@ -97,7 +97,8 @@ def notice_ids(row):
 
 class UniqueNames:
     """Hands out names unique case-insensitively (as our constraints are): the first to ask
-    keeps a name, later ones get a number appended within the length limit."""
+    keeps a name, later ones get a number appended within the length limit (after "_"
+    when the name ends in a digit: 주원830 becomes 주원830_2, not 주원8302)."""
 
     def __init__(self, taken, length, joiner=""):
         self.taken = {name.lower() for name in taken}
@@ -110,6 +111,8 @@ class UniqueNames:
         while candidate.lower() in self.taken:
             n += 1
             suffix = f"{self.joiner}{n}"
+            if base[: self.length - len(suffix)][-1:].isdigit():
+                suffix = f"_{n}"
             candidate = base[: self.length - len(suffix)] + suffix
         self.taken.add(candidate.lower())
         return candidate

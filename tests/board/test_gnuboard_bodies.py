@@ -158,6 +158,8 @@ def test_unique_names_keep_the_first_and_number_the_rest():
         "가나다라마바",
     ]
     assert names.claim("가나다라마바") == "가나다라마2"
+    nicknames = transforms.UniqueNames([], 20)
+    assert [nicknames.claim("주원830"), nicknames.claim("주원830")] == ["주원830", "주원830_2"]
 
 
 def test_nearest_kept_ancestor():

@@ -86,6 +86,20 @@ def test_members_states_and_renames(import_gnuboard):
     assert LegacyLink.objects.get(kind="member", old_key="admin").data["point"] == 5000
 
 
+def test_members_of_this_site_keep_their_names(import_gnuboard, make_user, make_post):
+    """A site that already has members: theirs stay, the imported ones are renamed."""
+    ours = make_user(username="Alice", nickname="앨리스", email="ALICE@example.com")
+    make_post(author=ours, title="우리 글")
+    report = import_gnuboard()
+    theirs = LegacyLink.objects.get(kind="member", old_key="alice").user
+    assert theirs != ours
+    assert (theirs.username, theirs.nickname, theirs.email) == ("alice_2", "앨리스2", "")
+    assert "alice: 아이디 'alice' → 'alice_2'" in report and "alice: 닉네임 '앨리스' → '앨리스2'" in report
+    assert LegacyLink.objects.get(kind="member", old_key="bob").user.nickname == "앨리스3"
+    assert User.objects.get(pk=ours.pk).posts.get().title == "우리 글"
+    assert post("free", 1).author == theirs
+
+
 def test_posts_keep_their_authors_times_and_places(import_gnuboard):
     import_gnuboard()
     first = post("free", 1)
