@@ -1,5 +1,9 @@
 # AI 뉴스 보드 — `make run` starts the demo site, `make test` runs every test.
-PYTHON ?= python3.11
+# The first of python3, python3.13, python3.12, python3.11 that is 3.11–3.13 (Django 5.2 and our
+# dependencies support these); `make PYTHON=/path/to/python` picks another.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	$$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' >/dev/null 2>&1 && { echo $$p; break; }; \
+	done)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -9,6 +13,7 @@ NODE_STAMP := node_modules/.package-lock.json
 .PHONY: install run serve test lint seed bench clean
 
 $(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed (python3 --version); or run make PYTHON=/path/to/python3.x"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)

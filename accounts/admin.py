@@ -1,13 +1,17 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from board import services
+from board import services as board_services
 
+from . import services
+from .forms import MemberChangeForm, MemberCreationForm
 from .models import User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = MemberChangeForm
+    add_form = MemberCreationForm
     list_display = ("username", "nickname", "email", "is_active", "is_staff", "date_joined", "withdrawn_at")
     list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
     search_fields = ("username", "nickname", "email")
@@ -31,6 +35,9 @@ class UserAdmin(BaseUserAdmin):
         # Deleting a member would cascade their votes behind the counters; ban instead.
         return False
 
+    def save_model(self, request, obj, form, change):
+        services.save_member(user=obj, changed_fields=form.changed_data if change else ())
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # members are banned or withdraw; rows stay for the record
@@ -53,5 +60,5 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description="숨긴 글·댓글 복원", permissions=["ban"])
     def restore_content(self, request, queryset):
         for member in queryset:
-            posts, comments = services.restore_member_content(user=member, moderator=request.user)
+            posts, comments = board_services.restore_member_content(user=member, moderator=request.user)
             self.message_user(request, f"{member.nickname}: 글 {posts}개·댓글 {comments}개 복원", messages.SUCCESS)

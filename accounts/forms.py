@@ -1,12 +1,20 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    PasswordResetForm,
+    UserChangeForm,
+    UserCreationForm,
+)
+
+from board.forms import RefuseControlCharacters, SiteForm, SiteModelForm
 
 from .models import User
 
 USERNAME_HELP = "영문 소문자, 숫자, 밑줄(_)로 4~20자"
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(RefuseControlCharacters, UserCreationForm):
     username = forms.RegexField(
         label="아이디",
         regex=r"^[A-Za-z0-9_]{4,20}$",
@@ -58,10 +66,12 @@ def clean_unique_email(email, *, exclude=None):
     return email
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(RefuseControlCharacters, AuthenticationForm):
     error_messages = {
         "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
         "inactive": "사용할 수 없는 계정입니다.",
+        "banned": "운영진이 정지한 계정입니다. 로그인할 수 없습니다. 문의는 운영진에게 해 주세요.",
+        "withdrawn": "탈퇴한 계정입니다. 다시 로그인할 수 없습니다.",
     }
 
     def __init__(self, *args, **kwargs):
@@ -69,8 +79,18 @@ class LoginForm(AuthenticationForm):
         # The same word as on 회원가입 (Django's default label is "사용자 이름").
         self.fields["username"].label = "아이디"
 
+    def get_invalid_login_error(self):
+        """A switched-off account says why, but only to someone who knows its password:
+        to anyone else it is a wrong password like any other."""
+        member = User.objects.filter(username__iexact=self.cleaned_data.get("username") or "").first()
+        password = self.cleaned_data.get("password") or ""
+        if member is not None and not member.is_active and member.check_password(password):
+            code = "withdrawn" if member.withdrawn_at else "banned"
+            return forms.ValidationError(self.error_messages[code], code=code)
+        return super().get_invalid_login_error()
 
-class ProfileForm(forms.ModelForm):
+
+class ProfileForm(SiteModelForm):
     class Meta:
         model = User
         fields = ("nickname", "email")
@@ -83,7 +103,7 @@ class ProfileForm(forms.ModelForm):
         return clean_unique_email(self.cleaned_data["email"], exclude=self.instance)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(SiteForm):
     password = forms.CharField(
         label="비밀번호 확인", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -97,3 +117,19 @@ class WithdrawForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("비밀번호가 올바르지 않습니다.")
         return password
+
+
+class ResetRequestForm(RefuseControlCharacters, PasswordResetForm):
+    """비밀번호 찾기: the e-mail address, checked like every other text field."""
+
+
+class MemberChangeForm(RefuseControlCharacters, UserChangeForm):
+    """The admin's member form (닉네임 and the rest), checked like the site's own forms."""
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class MemberCreationForm(RefuseControlCharacters, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User

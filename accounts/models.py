@@ -1,7 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 WITHDRAWN_NAME = "탈퇴한 회원"
 
@@ -34,10 +33,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.nickname or self.username
-
-    def withdraw(self):
-        """회원탈퇴: the account stops working; posts stay, shown as "탈퇴한 회원"."""
-        User.objects.filter(pk=self.pk).update(is_active=False, withdrawn_at=timezone.now())
 
     @property
     def display_name(self):

@@ -1,11 +1,15 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from . import views
+from .forms import ResetRequestForm
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("", login_required(RedirectView.as_view(pattern_name="accounts:me")), name="index"),
     path("signup/", views.signup, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
@@ -16,6 +20,7 @@ urlpatterns = [
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=ResetRequestForm,
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",

@@ -1,19 +1,18 @@
-import hashlib
-
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from board.models import Comment, Post
 from board.pagination import Pager, parse_page_number
 
+from . import services
 from .forms import LoginForm, ProfileForm, SignupForm, WithdrawForm
 from .models import User
 
@@ -21,12 +20,12 @@ MY_PAGE_SIZE = 20
 PROFILE_RECENT = 10
 
 
-def safe_next(request, default="/"):
-    """`next` may only point inside this site; anything else goes to `default`."""
+def safe_next(request, default=None):
+    """`next` may only point inside this site; anything else goes to `default` (홈)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return default
+    return reverse("board:home") if default is None else default
 
 
 def signup(request):
@@ -35,7 +34,12 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            user = form.save()
+            user = services.register_member(
+                username=form.cleaned_data["username"],
+                nickname=form.cleaned_data["nickname"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"{user.nickname}님, 가입을 환영합니다.")
             return redirect(safe_next(request))
@@ -44,46 +48,38 @@ def signup(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Login with a brute-force brake: after BOARD_LOGIN_FAILURES failures for one account
-    or from one address within BOARD_LOGIN_WINDOW seconds, further attempts are refused
-    (even with the right password) until the window passes. Counted in the cache, so the
-    limit holds across workers and nodes with Redis."""
+    """Login; django-axes brakes guessing per (account, address) pair (config/settings.py)
+    and answers a locked pair with login_locked_out."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        keys = login_failure_keys(request)
-        if any((cache.get(key) or 0) >= settings.BOARD_LOGIN_FAILURES for key in keys):
-            form = self.get_form()
-            minutes = settings.BOARD_LOGIN_WINDOW // 60
-            form.errors.clear()
-            form.add_error(None, f"로그인 시도가 너무 많습니다. {minutes}분 뒤에 다시 시도해 주세요.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        cache.delete(login_failure_keys(self.request)[0])  # the account's own count
-        return super().form_valid(form)
-
     def form_invalid(self, form):
-        for key in login_failure_keys(self.request):
-            if not cache.add(key, 1, settings.BOARD_LOGIN_WINDOW):
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.set(key, 1, settings.BOARD_LOGIN_WINDOW)
         response = super().form_invalid(form)
         response.status_code = 400
         return response
 
 
-def login_failure_keys(request):
-    username = (request.POST.get("username") or "").strip().lower()[:150]
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(f"{username}|{settings.SECRET_KEY}".encode()).hexdigest()[:24]
-    return [f"login-failures:user:{digest}", f"login-failures:ip:{address}"]
+def login_username(request, credentials=None):
+    """The account a login attempt is for, as axes counts it: case-insensitive, like
+    usernames themselves."""
+    raw = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return raw.strip().lower()[:150]
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """axes' answer once an account has had BOARD_LOGIN_FAILURES wrong passwords from this
+    address: the login form again, with a Korean 429."""
+    form = LoginForm(request, data=request.POST or None)
+    form.errors.clear()
+    minutes = settings.BOARD_LOGIN_WINDOW // 60
+    form.add_error(None, f"로그인 시도가 너무 많습니다. {minutes}분 뒤에 다시 시도해 주세요.")
+    context = {"form": form, "next": safe_next(request, "")}
+    template = "admin/login.html" if request.path.startswith(reverse("admin:login")) else "accounts/login.html"
+    if template.startswith("admin/"):
+        context.update(admin.site.each_context(request), title="로그인", app_path=request.get_full_path())
+    return render(request, template, context, status=429)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -97,10 +93,11 @@ def my_menu(request):
         tab = "posts"
     user = request.user
     if tab == "posts":
-        items = Post.objects.visible().filter(author=user).select_related("board").for_list().newest_first()
-        total = user.posts.filter(is_hidden=False, is_deleted=False).count()
+        mine = Post.objects.visible().by_author(user)
+        items = mine.select_related("board").for_list().newest_first()
+        total = mine.count()
     elif tab == "comments":
-        mine = Comment.objects.visible().filter(author=user, post__is_hidden=False, post__is_deleted=False)
+        mine = Comment.objects.on_visible_posts().by_author(user)
         items = mine.select_related("post__board").order_by("-id")
         total = mine.count()
     else:
@@ -143,7 +140,7 @@ def update_profile(request):
     form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
     if not form.is_valid():
         return _my_menu_with_errors(request, profile_form=form)
-    form.save()
+    services.update_profile(user=request.user, nickname=form.cleaned_data["nickname"], email=form.cleaned_data["email"])
     messages.success(request, "회원 정보를 바꿨습니다.")
     return redirect("accounts:me")
 
@@ -154,7 +151,7 @@ def change_password(request):
     form = PasswordChangeForm(request.user, request.POST)
     if not form.is_valid():
         return _my_menu_with_errors(request, password_form=form)
-    user = form.save()
+    user = services.change_password(user=request.user, password=form.cleaned_data["new_password1"])
     update_session_auth_hash(request, user)
     messages.success(request, "비밀번호를 바꿨습니다.")
     return redirect("accounts:me")
@@ -166,16 +163,16 @@ def withdraw(request):
     form = WithdrawForm(request.user, request.POST)
     if not form.is_valid():
         return _my_menu_with_errors(request, withdraw_form=form)
-    request.user.withdraw()
+    services.withdraw_member(user=request.user)
     logout(request)
     messages.success(request, "탈퇴했습니다. 그동안 함께해 주셔서 감사합니다.")
-    return redirect("/")
+    return redirect("board:home")
 
 
 def profile(request, username):
     member = get_object_or_404(User, username=username, withdrawn_at__isnull=True)
-    posts = Post.objects.visible().filter(author=member).select_related("board").for_list().newest_first()
-    comments = Comment.objects.visible().filter(author=member, post__is_hidden=False, post__is_deleted=False)
+    posts = Post.objects.visible().by_author(member).select_related("board").for_list().newest_first()
+    comments = Comment.objects.on_visible_posts().by_author(member)
     return render(
         request,
         "accounts/profile.html",

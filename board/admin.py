@@ -5,11 +5,13 @@ read-only in the forms."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import models
 from django.template.response import TemplateResponse
 
 from accounts.models import display_name_of
 
-from . import search, services
+from . import services
+from .forms import SiteForm, SiteModelForm
 from .models import Board, Comment, ModerationLog, Post, PostVote, Report, ReportedComment, ReportedPost
 
 
@@ -17,8 +19,15 @@ def _done(modeladmin, request, changed, message):
     modeladmin.message_user(request, message.format(n=changed), messages.SUCCESS)
 
 
+class SiteModelAdmin(admin.ModelAdmin):
+    # Moderators' edits are text on the site like members' (no control characters), and a
+    # URL typed without a scheme is https, as on the write form.
+    form = SiteModelForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(SiteModelAdmin):
     list_display = (
         "name", "slug", "position", "page_size", "use_downvote", "write_access", "comment_access", "is_readonly",
         "post_count",
@@ -35,14 +44,24 @@ class BoardAdmin(admin.ModelAdmin):
         # The slug is part of every URL of the board: fixed once the board exists.
         return ("slug", "post_count") if obj else ("post_count",)
 
+    def save_model(self, request, obj, form, change):
+        services.save_board(board=obj)
 
-class MoveForm(forms.Form):
+    def delete_model(self, request, obj):
+        services.delete_board(board=obj)
+
+    def delete_queryset(self, request, queryset):
+        for board in queryset:
+            services.delete_board(board=board)
+
+
+class MoveForm(SiteForm):
     board = forms.ModelChoiceField(label="옮길 게시판", queryset=Board.objects.for_menu())
     reason = forms.CharField(label="사유", required=False, max_length=500)
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SiteModelAdmin):
     list_display = (
         "title", "board", "author_name", "created_at", "view_count", "upvote_count", "downvote_count",
         "comment_count", "is_notice", "is_hidden", "is_deleted",
@@ -60,6 +79,7 @@ class PostAdmin(admin.ModelAdmin):
     actions = ("hide_posts", "restore_posts", "pin_posts", "unpin_posts", "move_posts", "delete_posts")
     show_full_result_count = False  # no second COUNT(*) over every post on each page
     list_per_page = 50
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the write form does
 
     def has_add_permission(self, request):
         return False  # posts are written on the site, where the counters and limits apply
@@ -84,9 +104,22 @@ class PostAdmin(admin.ModelAdmin):
         return display_name_of(post.author)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        search.index_posts([obj])
-        services.pages_changed(obj.pk, obj.board_id)
+        # Only superusers get an editable form (get_readonly_fields); the edit goes through
+        # the same service as the author's, so the body is rendered, indexed and the pages
+        # showing it are made again.
+        if not form.changed_data:
+            return
+        services.edit_post(
+            post=obj,
+            title=obj.title,
+            body=obj.body,
+            tags=form.cleaned_data.get("tags", list(obj.tags.names())),
+            source_url=obj.source_url,
+            author=obj.author,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the tags were set by edit_post
 
     @admin.action(description="선택한 글 숨기기", permissions=["change"])
     def hide_posts(self, request, queryset):
@@ -139,7 +172,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SiteModelAdmin):
     list_display = ("excerpt", "post", "author_name", "created_at", "is_deleted", "is_hidden")
     list_filter = ("is_deleted", "is_hidden", "post__board", "created_at")
     list_select_related = ("post", "author")
@@ -175,9 +208,8 @@ class CommentAdmin(admin.ModelAdmin):
         return comment.excerpt
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        search.index_comments([obj])
-        services.pages_changed(obj.post_id, obj.post.board_id)
+        if form.changed_data:
+            services.edit_comment(comment=obj, body=obj.body, author=obj.author)
 
     @admin.action(description="선택한 댓글 숨기기", permissions=["change"])
     def hide_comments(self, request, queryset):
@@ -203,7 +235,7 @@ class CommentAdmin(admin.ModelAdmin):
         _done(self, request, changed, "댓글 {n}개를 삭제했습니다.")
 
 
-class ReportQueueAdmin(admin.ModelAdmin):
+class ReportQueueAdmin(SiteModelAdmin):
     """신고 처리: one row per reported item with its open reports counted."""
 
     target_field = None
@@ -268,7 +300,7 @@ class ReportedCommentAdmin(ReportQueueAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(SiteModelAdmin):
     list_display = ("__str__", "reason", "target", "reporter", "status", "created_at", "resolved_at")
     list_filter = ("status", "reason", "created_at")
     list_select_related = ("reporter", "post", "comment")
@@ -285,7 +317,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
+class ModerationLogAdmin(SiteModelAdmin):
     list_display = ("created_at", "action", "target_type", "target_title", "moderator", "reason")
     list_filter = ("action", "target_type", "created_at")
     list_select_related = ("moderator",)
@@ -303,7 +335,7 @@ class ModerationLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostVote)
-class PostVoteAdmin(admin.ModelAdmin):
+class PostVoteAdmin(SiteModelAdmin):
     list_display = ("post", "user", "value", "created_at")
     list_filter = ("value", "created_at")
     list_select_related = ("post", "user")

@@ -5,6 +5,3 @@ class BoardConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "board"
     verbose_name = "게시판"
-
-    def ready(self):
-        from . import sidebar  # noqa: F401  (connects the menu cache signals)

@@ -1,11 +1,80 @@
+import re
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
 
-from . import images
+from . import images, markup
 from .models import Comment, Post, Report
 
 PLACEHOLDER_HELP = "본문에 [이미지1], [이미지2]처럼 쓰면 그 자리에 들어가고, 없으면 본문 뒤에 붙습니다."
+
+
+class ControlCharacterValidator:
+    """Refuses C0/C1 control characters (markup.CONTROL_CHARACTERS): invisible, and one in a
+    title once broke every feed of the site. Multi-line text keeps tab and line breaks."""
+
+    code = "control_character"
+
+    def __init__(self, *, multiline):
+        self.multiline = multiline
+
+    def __call__(self, value):
+        found = markup.find_control_character(str(value), multiline=self.multiline)
+        if found is not None:
+            raise forms.ValidationError(
+                f"보이지 않는 제어 문자(U+{ord(found):04X})가 들어 있습니다. 지우고 다시 입력해 주세요.",
+                code=self.code,
+            )
+
+
+def guard_text_field(field):
+    """Give a text field the control-character check, once. Passwords are left as typed:
+    they are hashed, never shown or stored as text."""
+    if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+        return
+    if not any(isinstance(validator, ControlCharacterValidator) for validator in field.validators):
+        field.validators.append(ControlCharacterValidator(multiline=isinstance(field.widget, forms.Textarea)))
+
+
+class RefuseControlCharacters:
+    """Mixed into every form of the site (through SiteForm, SiteModelForm and the admin's
+    forms): each text field refuses control characters with a Korean message. Applied when
+    the form is validated, so fields added in a subclass's __init__ are covered too;
+    tests/test_control_characters.py fails for a form of board/ or accounts/ without it."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            guard_text_field(field)
+        super().full_clean()
+
+
+class SiteForm(RefuseControlCharacters, forms.Form):
+    pass
+
+
+class SiteModelForm(RefuseControlCharacters, forms.ModelForm):
+    pass
+
+
+class SubmissionKeyField(forms.CharField):
+    """The form's one-time key: made when the form is first shown, sent back with every
+    submission of it (a preview, a refusal, Back then 등록 again), so the service can tell a
+    repeat from a new write (services: create_post, add_comment)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=32, widget=forms.HiddenInput, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        # Anything but our own tokens (URL-safe base64) means "no key": the write goes
+        # through, just without the protection.
+        return value if re.fullmatch(r"[A-Za-z0-9_-]{16,32}", value or "") else ""
+
+
+def new_submission_key():
+    return secrets.token_urlsafe(16)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -25,14 +94,33 @@ class MultipleImageField(forms.FileField):
         return [super(MultipleImageField, self).clean(f, initial) for f in files if f]
 
 
-class PostForm(forms.ModelForm):
+class SourceURLField(forms.URLField):
+    """원문 URL: http(s) only, and none of the characters that let a URL break out of an
+    attribute, a feed or an importer's quoting. They are checked before the URL is parsed,
+    so the member is told which characters are the problem."""
+
+    unsafe = re.compile(r"[\"'<>`\s\x00-\x1f\x7f-\x9f]")
+    default_error_messages = {
+        "unsafe": (
+            "원문 URL에는 따옴표(\" '), 꺾쇠(< >), 백틱(`), 공백이나 제어 문자를 쓸 수 없습니다. "
+            "꼭 필요하면 %22, %20처럼 인코딩된 주소를 붙여 넣어 주세요."
+        ),
+    }
+
+    def to_python(self, value):
+        if self.unsafe.search(forms.CharField.to_python(self, value)):  # the value, surrounding spaces trimmed
+            raise forms.ValidationError(self.error_messages["unsafe"], code="unsafe")
+        return super().to_python(value)
+
+
+class PostForm(SiteModelForm):
     tags_text = forms.CharField(
         label="태그",
         required=False,
         max_length=400,
         help_text=f"쉼표로 구분해 최대 {settings.BOARD_MAX_TAGS}개",
     )
-    source_url = forms.URLField(
+    source_url = SourceURLField(
         label="원문 URL",
         required=False,
         max_length=500,
@@ -45,6 +133,7 @@ class PostForm(forms.ModelForm):
         label="이미지",
         help_text=f"JPEG, PNG, GIF, WebP · 최대 {settings.BOARD_MAX_IMAGES}장, 장당 10MB. " + PLACEHOLDER_HELP,
     )
+    submission_key = SubmissionKeyField(initial=new_submission_key)
 
     class Meta:
         model = Post
@@ -118,8 +207,9 @@ def parse_tags(text):
     return tags
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(SiteModelForm):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    submission_key = SubmissionKeyField(initial=new_submission_key)
 
     class Meta:
         model = Comment
@@ -136,7 +226,7 @@ class CommentForm(forms.ModelForm):
         return clean_text(self.cleaned_data["body"], settings.BOARD_COMMENT_MAX_LENGTH, "댓글")
 
 
-class ReportForm(forms.Form):
+class ReportForm(SiteForm):
     reason = forms.ChoiceField(label="신고 사유", choices=Report.REASON_CHOICES, widget=forms.RadioSelect)
     detail = forms.CharField(
         label="자세한 내용",
@@ -153,8 +243,13 @@ class ReportForm(forms.Form):
         return cleaned
 
 
-class ModerationForm(forms.Form):
+class ModerationForm(SiteForm):
     action = forms.ChoiceField(
         choices=[("hide", "숨기기"), ("restore", "복원"), ("pin", "공지"), ("unpin", "공지 해제")]
     )
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class CommentModerationForm(SiteForm):
+    action = forms.ChoiceField(choices=[("hide", "숨기기"), ("restore", "복원")])
     reason = forms.CharField(required=False, max_length=500)

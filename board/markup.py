@@ -6,14 +6,19 @@ member may publish without a change here.
 """
 
 import html
+import ipaddress
 import re
+import socket
 from functools import partial
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
 from django.conf import settings
+from django.http.request import validate_host
+
+from .images import STORED_NAME
 
 POST_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "blockquote", "code", "pre",
@@ -23,6 +28,27 @@ POST_TAGS = {
 COMMENT_TAGS = POST_TAGS - {"h2", "h3", "h4", "img", "table", "thead", "tbody", "tr", "th", "td", "hr"}
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
+
+# C0 and C1 control characters and DEL: invisible, refused by XML 1.0 (so by every feed
+# reader), and never typed on purpose. A browser sends a textarea's line ends as CR LF and
+# a pasted tab is text, so multi-line text keeps tab, LF and CR; single-line text keeps none.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_BUT_LINE_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def find_control_character(text, *, multiline=False):
+    """The first control character the text may not hold, or None."""
+    pattern = CONTROL_CHARACTERS_BUT_LINE_BREAKS if multiline else CONTROL_CHARACTERS
+    match = pattern.search(text or "")
+    return match.group(0) if match else None
+
+
+def strip_control_characters(text, *, multiline=True):
+    """The text without them; in single-line text a tab or a line break becomes a space."""
+    if not multiline:
+        text = re.sub(r"[\t\n\r]", " ", text or "")
+    return CONTROL_CHARACTERS_BUT_LINE_BREAKS.sub("", text or "")
+
 
 _HEADING_SHIFT = {"h1": "h2", "h5": "h4", "h6": "h4"}
 _HEADING_RE = re.compile(r"<(/?)(h1|h5|h6)(?=[\s>])", re.IGNORECASE)
@@ -35,7 +61,7 @@ def _allowed_attribute(tag, name, value):
     if tag == "img":
         if name in {"alt", "title", "width", "height"}:
             return True
-        return name == "src" and _is_allowed_image_src(value)
+        return name == "src" and is_allowed_image_src(value)
     if tag in {"th", "td"}:
         return name == "align" and value in {"left", "right", "center"}
     if tag == "code" or tag == "pre":
@@ -45,16 +71,88 @@ def _allowed_attribute(tag, name, value):
     return False
 
 
-def _is_allowed_image_src(value):
-    """Images come from this site's media or over https, never from plain http or data:."""
-    value = value.strip()
-    if value.startswith(settings.MEDIA_URL) and "//" not in value and ".." not in value:
-        return True
-    parts = urlsplit(value)
-    # Not this site's own pages: an <img> pointing at /search/?q=… would make every
-    # reader's browser run that search (and count it for 인기검색어).
-    own_hosts = {host.lower() for host in settings.ALLOWED_HOSTS if not host.startswith(".") and host != "*"}
-    return parts.scheme == "https" and bool(parts.hostname) and parts.hostname.lower() not in own_hosts
+def is_allowed_image_src(value):
+    """Images are pictures we stored or come over https from another host; never plain
+    http, data:, or any other address on this site: an <img> pointing at /search/?q=…
+    would make every reader's browser run that search (and count it for 인기검색어)."""
+    value = html.unescape(value).strip()  # the sanitiser hands values over with entities
+    return _names_stored_picture(value) or _is_https_elsewhere(value)
+
+
+def _names_stored_picture(value):
+    """A local src must name a file of ours (images.STORED_NAME under MEDIA_URL) once
+    escapes are undone and dot segments resolved, and must be written that way, so what a
+    browser requests is exactly what was checked: /media/%2e%2e/search/ resolves to
+    /search/ and /media/posts/…/%61b.png is not written plainly; both are dropped."""
+    resolved = resolve_path(value)
+    return resolved == value and bool(_stored_media_path().fullmatch(resolved))
+
+
+def _stored_media_path():
+    return re.compile(re.escape(settings.MEDIA_URL) + STORED_NAME.pattern)
+
+
+_MAX_UNESCAPES = 4
+
+
+def unescape_repeatedly(text):
+    """%252e → %2e → .: undone until nothing changes, as a chain of decoding proxies and
+    servers might."""
+    for _ in range(_MAX_UNESCAPES):
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def resolve_path(value):
+    """The path a browser and the server behind it would end up at: escapes undone,
+    backslashes read as slashes (browsers do in http(s) URLs), "." and ".." resolved."""
+    path = _BROWSER_DROPS.sub("", unescape_repeatedly(value)).replace("\\", "/")
+    segments = path.split("/")
+    resolved = []
+    for segment in segments:
+        if segment == "..":
+            if len(resolved) > 1:
+                resolved.pop()
+        elif segment != ".":
+            resolved.append(segment)
+    if segments[-1] in {".", ".."}:
+        resolved.append("")
+    return "/".join(resolved)
+
+
+# Browsers drop tabs and line breaks anywhere in a URL.
+_BROWSER_DROPS = re.compile(r"[\t\n\r]")
+
+
+def _is_https_elsewhere(value):
+    try:
+        parts = urlsplit(_BROWSER_DROPS.sub("", value).replace("\\", "/"))
+        host = _browser_host(parts.hostname or "")
+    except (ValueError, UnicodeError):
+        return False
+    own = [pattern for pattern in settings.ALLOWED_HOSTS if pattern != "*"]
+    return parts.scheme.lower() == "https" and bool(host) and not validate_host(host, own)
+
+
+def _browser_host(host):
+    """The host a browser would connect to: escapes undone, Unicode folded (IDNA), a
+    trailing dot dropped, and IPv4 written the usual way (2130706433 and 0x7f.1 are
+    127.0.0.1 to a browser)."""
+    host = unquote(host).rstrip(".").lower()
+    if not host:
+        return ""
+    if ":" in host:
+        return f"[{ipaddress.ip_address(host).compressed}]"
+    host = host.encode("idna").decode("ascii")
+    if re.fullmatch(r"[0-9a-fx.]+", host):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            return host
+    return host
 
 
 def _set_link_rel(attrs, new=False):
@@ -92,7 +190,8 @@ def _clean(rendered, tags):
         strip_comments=True,
         filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
     )
-    return cleaner.clean(rendered).strip()
+    # Entities and old rows can still carry control characters; stored HTML never does.
+    return strip_control_characters(cleaner.clean(rendered)).strip()
 
 
 def render_post(text):
@@ -110,7 +209,7 @@ def excerpt_from_html(body_html, length):
 
 
 def excerpt_from_text(text, length):
-    text = _WHITESPACE_RE.sub(" ", text).strip()
+    text = _WHITESPACE_RE.sub(" ", strip_control_characters(text)).strip()
     if len(text) <= length:
         return text
     return text[:length].rstrip() + "…"

@@ -6,12 +6,13 @@ and store them. A clear Korean 400 is what the sender of a mangled request shoul
 
 Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files, and multipart bodies
 that cannot be parsed raise while the form is read here; Django answers those with its
-400 handler (board.views.bad_request, the same Korean page).
+400 handler (board.views.system.bad_request, the same Korean page).
 """
 
 import codecs
 from urllib.parse import unquote_to_bytes
 
+from django.http import UnreadablePostError
 from django.shortcuts import render
 
 STRICT_UTF8 = "board-strict-utf-8"
@@ -38,26 +39,34 @@ def reject_malformed_input(get_response):
         if "\x00" in request.path or not is_clean(query_bytes(request)):
             return refuse(request)
         if request.method == "POST":
-            if request.content_type == "application/x-www-form-urlencoded":
-                # Read here, before the CSRF check, so a body over the size or field
-                # limits is a 400 for anyone.
-                clean = is_clean(request.body) and request.POST is not None
-            elif request.content_type == "multipart/form-data":
-                request.encoding = STRICT_UTF8
-                try:
-                    texts = [key for key, _ in request.POST.lists()]
-                    texts += [value for _, values in request.POST.lists() for value in values]
-                    texts += [upload.name or "" for _, uploads in request.FILES.lists() for upload in uploads]
-                    clean = not any("\x00" in text for text in texts)
-                except UnicodeDecodeError:
-                    clean = False
-            else:
-                clean = True
+            try:
+                clean = form_is_clean(request)
+            except UnreadablePostError:
+                # The body stopped coming before its Content-Length was reached (the
+                # server's read timeout, config/gunicorn.py): a 400 now, not a worker held.
+                clean = False
             if not clean:
                 return refuse(request)
         return get_response(request)
 
     return middleware
+
+
+def form_is_clean(request):
+    """Read the form now, before the CSRF check, so a body over the size or field limits, or
+    one that never arrives, is a 400 for anyone; and refuse NUL bytes and broken UTF-8."""
+    if request.content_type == "application/x-www-form-urlencoded":
+        return is_clean(request.body) and request.POST is not None
+    if request.content_type == "multipart/form-data":
+        request.encoding = STRICT_UTF8
+        try:
+            texts = [key for key, _ in request.POST.lists()]
+            texts += [value for _, values in request.POST.lists() for value in values]
+            texts += [upload.name or "" for _, uploads in request.FILES.lists() for upload in uploads]
+        except UnicodeDecodeError:
+            return False
+        return not any("\x00" in text for text in texts)
+    return True
 
 
 def query_bytes(request):

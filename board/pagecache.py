@@ -1,60 +1,68 @@
-"""Whole-page cache for anonymous readers of 홈, board lists and articles.
+"""Whole-page cache for anonymous readers of 홈, board lists, articles, 새글 and 전체 검색.
 
-A cached page is keyed by the versions of what it shows: the site (home), the board
-(its list, by slug) and the post (its article). Every write that changes what a page shows bumps
-those versions in the same request (services.py), so the next reader gets a fresh page at
-once; nothing waits for a timeout. View counts are the exception by design: an article's
-count is filled in live on every hit, lists show it as of their last change.
+A view opts in with `@cached_for_readers(...)`, naming the versions its page depends on
+(board/invalidation.py keeps them and says which write retires which). Only plain anonymous
+GETs are served from here: no session or messages cookie (a member, or a reader with a
+pending message, sees a personal page) and only the query parameters the page knows.
 
-Only plain anonymous GETs are served from here: no session or messages cookie (a member
-or a pending message sees a personal page) and only the query parameters a page knows
-(?page=, and a list's search, sort and period).
+A page may hold *live* values that are never cached, such as an article's view count: the
+view puts `placeholder(name)` where the value goes, and the decorator's `live` function
+supplies the values for every response it sends, cached or fresh, for members too. That
+is the only place a response's bytes are rewritten.
 """
 
+import functools
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-VIEW_COUNT_MARK = "@@VIEW_COUNT@@"
+from . import invalidation
+
+PAGE_KEY_PREFIX = "pagecache:page:"
 
 
-def _version_key(name):
-    return f"pagecache:version:{name}"
+def placeholder(name):
+    """The text a template prints where the live value `name` goes."""
+    return f"@@live:{name}@@"
 
 
-def _new_version():
-    return secrets.token_hex(8)
+def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None):
+    """Serve this view's page from the cache to anonymous readers.
 
+    versions: the names the page depends on, formatted with the view's URL arguments
+        ("board:{slug}", "post:{post_id}"); "all" is always added.
+    parameters: the query parameters the page knows; any other makes the request personal
+        and it is rendered, not cached.
+    on_hit(request, **kwargs): work a cache hit must still do (count a search).
+    live(request, response, **kwargs) -> {name: text}: the live values of a 200 page,
+        filled into its placeholders; it may set cookies on the response.
+    """
 
-def bump(*names):
-    """Make every cached page that shows one of these stale.
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = None
+            if cacheable(request, parameters):
+                names = [name.format(**kwargs) for name in versions]
+                cached, key, current = lookup(request, names)
+                if cached is not None:
+                    if on_hit:
+                        on_hit(request, **kwargs)
+                    response = respond(cached)
+                else:
+                    response = view(request, *args, **kwargs)
+                    store(key, current, response)
+            else:
+                response = view(request, *args, **kwargs)
+            if live is not None and response.status_code == 200:
+                fill(response, live(request, response, **kwargs))
+            return response
 
-    A version is a random token, never a counter: a version lost from the cache (evicted,
-    culled, a restart) comes back as a new token, so no old page can match it again, and
-    two writers bumping at once need no atomic increment."""
-    cache.set_many({_version_key(name): _new_version() for name in names}, timeout=None)
+        return wrapped
 
-
-def bump_post(post_id, board_id):
-    """A post changed: its article, its board's list and the home page.
-
-    Boards' versions are named by slug, the name in the URL, so a reader's lookup needs no
-    slug-to-id step (one cache round trip per hit). A renamed slug bumps everything
-    (sidebar.forget_board_menu)."""
-    from .sidebar import board_menu
-
-    slug = next((slug for slug, _, pk in board_menu() if pk == board_id), None)
-    if slug is None:  # a board the menu does not know yet: be safe
-        bump_everything()
-    else:
-        bump(f"post:{post_id}", f"board:{slug}", "site")
-
-
-def bump_everything():
-    bump("all")
+    return decorator
 
 
 def cacheable(request, parameters=("page",)):
@@ -66,21 +74,21 @@ def cacheable(request, parameters=("page",)):
     return set(request.GET) <= set(parameters)
 
 
-def lookup(request, *names):
+def lookup(request, names):
     """(cached page or None, its key, the versions it must match), in one cache round trip.
 
     The versions a page was made under are stored with it; a page made before a write
-    bumped one of them no longer matches and is made again.
+    retired one of them no longer matches and is made again.
     """
-    key = "pagecache:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    version_keys = [_version_key(name) for name in ("all", *names)]
+    key = PAGE_KEY_PREFIX + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    version_keys = [invalidation.version_key(name) for name in (invalidation.EVERYTHING, *names)]
     found = cache.get_many([key, *version_keys])
     missing = [version_key for version_key in version_keys if version_key not in found]
     if missing:
         # Never set, or lost: start a new version. This request stores nothing (another
         # process may be starting the same version with another token); the next one does.
         for version_key in missing:
-            cache.add(version_key, _new_version(), timeout=None)
+            cache.add(version_key, invalidation.new_version(), timeout=None)
         return None, key, None
     current = tuple(found[version_key] for version_key in version_keys)
     entry = found.get(key)
@@ -95,24 +103,15 @@ def store(key, current, response):
         cache.set(key, (current, content), settings.BOARD_PAGE_CACHE_SECONDS)
 
 
-def respond(cached, view_count=None):
+def respond(cached):
     content, content_type = cached
-    if view_count is not None:
-        content = content.replace(VIEW_COUNT_MARK.encode(), f"{view_count:,}".encode())
     response = HttpResponse(content, content_type=content_type)
     response["X-Page-Cache"] = "hit"
     return response
 
 
-def serve(request, names, render, *, parameters=("page",), on_hit=None):
-    """The cached page for this anonymous request, or `render()` (then cached)."""
-    if not cacheable(request, parameters):
-        return render()
-    cached, key, current = lookup(request, *names)
-    if cached is not None:
-        if on_hit:
-            on_hit()
-        return respond(cached)
-    response = render()
-    store(key, current, response)
-    return response
+def fill(response, values):
+    content = response.content
+    for name, value in values.items():
+        content = content.replace(placeholder(name).encode(), str(value).encode())
+    response.content = content

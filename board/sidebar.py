@@ -5,17 +5,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from accounts.models import display_name_of
 
+from .invalidation import MENU_KEY, SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY
 from .models import Board, Comment, Post, SearchTerm
 
-MENU_CACHE_KEY = "board:menu"
-SIDEBAR_CACHE_KEY = "board:sidebar"
 POPULAR_POSTS = 10
 RECENT_COMMENTS = 5
 POPULAR_TAGS = 20
@@ -24,42 +22,32 @@ POPULAR_TERM_DAYS = 3
 
 
 def board_menu():
-    """(slug, name, id) of every board, in menu order."""
-    menu = cache.get(MENU_CACHE_KEY)
+    """(slug, name, id) of every board, in menu order; kept until a board changes
+    (invalidation.board_changed)."""
+    menu = cache.get(MENU_KEY)
     if menu is None:
         menu = [(board.slug, board.name, board.pk) for board in Board.objects.for_menu()]
-        cache.set(MENU_CACHE_KEY, menu, None)
+        cache.set(MENU_KEY, menu, None)
     return menu
 
 
-@receiver([post_save, post_delete], sender=Board)
-def forget_board_menu(**kwargs):
-    from . import pagecache
-
-    cache.delete(MENU_CACHE_KEY)
-    pagecache.bump_everything()  # every page shows the menu
-
-
-def forget_sidebar():
-    """After moderation: hidden titles and comments must leave the sidebar at once."""
-    cache.delete(SIDEBAR_CACHE_KEY)
-
-
 def sidebar():
-    data = cache.get(SIDEBAR_CACHE_KEY)
-    if data is None:
-        data = build_sidebar()
-        cache.set(SIDEBAR_CACHE_KEY, data, settings.BOARD_SIDEBAR_CACHE_SECONDS)
-    return data
+    """The sidebar's blocks in one cache round trip. 인기글, tags and 인기검색어 are kept for
+    BOARD_SIDEBAR_CACHE_SECONDS; 최근 댓글 until a comment changes. Moderation forgets both
+    (invalidation.py)."""
+    found = cache.get_many([SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY])
+    popular = found.get(SIDEBAR_POPULAR_KEY)
+    if popular is None:
+        popular = build_popular()
+        cache.set(SIDEBAR_POPULAR_KEY, popular, settings.BOARD_SIDEBAR_CACHE_SECONDS)
+    recent = found.get(SIDEBAR_RECENT_COMMENTS_KEY)
+    if recent is None:
+        recent = build_recent_comments()
+        cache.set(SIDEBAR_RECENT_COMMENTS_KEY, recent, settings.BOARD_SIDEBAR_CACHE_SECONDS)
+    return {**popular, "recent_comments": recent}
 
 
-def build_sidebar():
-    since = timezone.now() - timedelta(days=settings.BOARD_POPULAR_DAYS)
-    popular = (
-        Post.objects.popular_since(since)
-        .select_related("board")
-        .only("id", "title", "view_count", "comment_count", "board__slug")[:POPULAR_POSTS]
-    )
+def build_recent_comments():
     comments = Comment.objects.recent().only(
         "id",
         "body_html",
@@ -70,6 +58,25 @@ def build_sidebar():
         "author__nickname",
         "author__withdrawn_at",
     )[:RECENT_COMMENTS]
+    return [
+        {
+            "url": c.get_absolute_url(),
+            "text": c.excerpt,
+            "post_title": c.post.title,
+            "author": display_name_of(c.author),
+            "created_at": c.created_at,
+        }
+        for c in comments
+    ]
+
+
+def build_popular():
+    since = timezone.now() - timedelta(days=settings.BOARD_POPULAR_DAYS)
+    popular = (
+        Post.objects.popular_since(since)
+        .select_related("board")
+        .only("id", "title", "view_count", "comment_count", "board__slug")[:POPULAR_POSTS]
+    )
     # Counted over visible posts only: a tag that only hidden or deleted posts carry (a
     # name, a leaked address) must not be advertised beside every page.
     tags = (
@@ -84,15 +91,7 @@ def build_sidebar():
             {"url": p.get_absolute_url(), "title": p.title, "views": p.view_count, "comments": p.comment_count}
             for p in popular
         ],
-        "recent_comments": [
-            {
-                "url": f"{c.post.get_absolute_url()}#c{c.pk}",
-                "text": c.excerpt,
-                "post_title": c.post.title,
-                "author": display_name_of(c.author),
-                "created_at": c.created_at,
-            }
-            for c in comments
+        "popular_tags": [
+            {"name": t.name, "url": reverse("board:tag", args=[t.slug]), "count": t.num_posts} for t in tags
         ],
-        "popular_tags": [{"name": t.name, "slug": t.slug, "count": t.num_posts} for t in tags],
     }

@@ -11,12 +11,7 @@ class BoardSitemap(Sitemap):
         return Board.objects.for_menu()
 
     def lastmod(self, board):
-        return (
-            board.posts.filter(is_hidden=False, is_deleted=False)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)
-            .first()
-        )
+        return Post.objects.visible().in_board(board).newest_first().values_list("created_at", flat=True).first()
 
 
 class PostSitemap(Sitemap):

@@ -6,11 +6,22 @@ the benchmarks and production (docs/deploy.md)."""
 import multiprocessing
 import os
 
+from gunicorn.workers.sync import SyncWorker
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Synchronous workers: the views are short and database-bound, and with two cores the
 # usual 2 × cores + 1 keeps both busy while one worker waits on the database.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+worker_class = "config.gunicorn.SyncWorkerWithReadTimeout"
+# A client that stops sending (a Content-Length larger than its body, a stalled upload)
+# holds a sync worker only this long; then the request gets our Korean 400
+# (board/middleware.py) instead of the worker being killed at `timeout`.
+READ_TIMEOUT = float(os.environ.get("GUNICORN_READ_TIMEOUT", 5))
+# The app is loaded once, in the master, before the workers are forked: a new worker (after
+# `kill -HUP`, or a recycled one) is ready at once, so a reload never leaves a moment with
+# no worker able to answer (tests/test_faults.py measures it under load). Code changes need
+# a new master: `kill -USR2` and then `kill -QUIT` the old one (docs/deploy.md).
+preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 keepalive = 5
@@ -28,3 +39,17 @@ proc_name = "ainews"
 # No control socket: several instances on one machine (tests, benchmarks) would share its
 # one default path, and `kill -HUP` covers reloads.
 control_socket_disable = True
+
+
+def post_fork(server, worker):
+    # Nothing opens a database or Redis connection while the app loads, but make sure no
+    # worker ever shares one with its siblings through the fork.
+    from django.db import connections
+
+    connections.close_all()
+
+
+class SyncWorkerWithReadTimeout(SyncWorker):
+    def handle(self, listener, client, addr):
+        client.settimeout(READ_TIMEOUT)
+        super().handle(listener, client, addr)

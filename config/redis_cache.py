@@ -1,13 +1,176 @@
-"""Django's Redis cache backend, reusing one client per connection pool.
+"""The cache backends: Redis (production) and the shared file cache (one machine without
+Redis), both made to fail soft.
 
-The stock backend builds a new `redis.Redis` object for every cache operation, and its
-constructor (about 170 response callbacks registered each time) cost more than the round
-trip itself: a third of a millisecond per operation, measured with cProfile on a cached
-page. Clients are thread-safe and share their pool, so one per pool is enough.
+The cache is never the source of truth here: pages, the sidebar, rate limits and sessions
+all have the database behind them. So when the cache cannot be reached (Redis killed,
+frozen or unreachable; a full disk under the file cache) a read answers "not cached" and a
+write is skipped, and the site keeps serving from the database instead of answering 500.
+
+- Short timeouts (REDIS_CONNECT_TIMEOUT, REDIS_SOCKET_TIMEOUT in settings): a frozen
+  Redis costs one request a fraction of a second, not 5–15 s.
+- A circuit breaker per process: after a failure the cache is skipped for
+  CACHE_RETRY_SECONDS, so an outage costs each worker one timeout per interval, not one
+  per request; the log gets one warning when it starts and one when it ends.
+- Nothing is left stale when the cache comes back: every key a skipped write or delete
+  would have changed is remembered (in the process that skipped it) and deleted as soon as
+  the cache answers again, before anything else is read. A page-cache version bumped during
+  the outage is then missing, which makes every page made under it stale (see
+  board/invalidation.py); a session changed or ended meanwhile is read from the database.
+
+The Redis backend also reuses one client per connection pool: the stock backend builds a
+new `redis.Redis` for every operation, and its constructor (about 170 response callbacks
+registered each time) cost more than the round trip itself, a third of a millisecond per
+operation on a cached page (cProfile).
 """
 
+import logging
+import threading
+import time
+
+import redis
+from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
+
+logger = logging.getLogger("config.cache")
+
+MAX_OWED_KEYS = 50_000  # a long outage under heavy writing: beyond this, page TTLs bound staleness
+
+
+class CacheUnavailable(Exception):
+    """The cache cannot be reached now; the caller falls back to the database."""
+
+
+class Breaker:
+    """Open after a failure for CACHE_RETRY_SECONDS; then the next operation tries again."""
+
+    def __init__(self, name):
+        self.name = name
+        self.lock = threading.Lock()
+        self.open_until = 0.0
+        self.down_since = None
+        self.owed = set()
+
+    def allows(self):
+        return time.monotonic() >= self.open_until
+
+    @property
+    def down(self):
+        return self.down_since is not None
+
+    def failed(self, error):
+        with self.lock:
+            self.open_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+            if self.down_since is None:
+                self.down_since = time.monotonic()
+                logger.warning(
+                    "cache %s unreachable (%s: %s): serving from the database, retrying every %s s",
+                    self.name,
+                    type(error).__name__,
+                    error,
+                    settings.CACHE_RETRY_SECONDS,
+                )
+
+    def owe(self, keys):
+        with self.lock:
+            if len(self.owed) < MAX_OWED_KEYS:
+                self.owed.update(keys)
+
+    def recovered(self, replay):
+        """The cache answered: delete what was changed meanwhile, then close."""
+        with self.lock:
+            owed, self.owed = self.owed, set()
+        if owed:
+            try:
+                replay(list(owed))
+            except Exception:
+                self.owe(owed)
+                raise
+        with self.lock:
+            if self.down_since is not None:
+                logger.warning(
+                    "cache %s reachable again after %.1f s; %d changed keys cleared",
+                    self.name,
+                    time.monotonic() - self.down_since,
+                    len(owed),
+                )
+                self.down_since = None
+
+
+class FailSoftMixin:
+    """Every cache operation through the breaker. `down_errors` are the failures that mean
+    "unreachable"; any other exception is a bug and is raised."""
+
+    down_errors = ()
+
+    @cached_property
+    def breaker(self):
+        return Breaker(self.__class__.__name__)
+
+    def _guard(self, operation, default, *, changes=()):
+        """Run operation() unless the cache is down; keys in `changes` are remembered and
+        cleared on recovery if the operation could not run."""
+        breaker = self.breaker
+        if not breaker.allows():
+            breaker.owe(changes)
+            return default
+        try:
+            if breaker.down:
+                breaker.recovered(lambda keys: super(FailSoftMixin, self).delete_many(keys))
+            return operation()
+        except self.down_errors as error:
+            breaker.failed(error)
+            breaker.owe(changes)
+            return default
+
+    def available(self):
+        return self.breaker.allows() and not self.breaker.down
+
+    def get(self, key, default=None, version=None):
+        return self._guard(lambda: super(FailSoftMixin, self).get(key, default, version), default)
+
+    def get_many(self, keys, version=None):
+        return self._guard(lambda: super(FailSoftMixin, self).get_many(keys, version), {})
+
+    def has_key(self, key, version=None):
+        return self._guard(lambda: super(FailSoftMixin, self).has_key(key, version), False)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(lambda: super(FailSoftMixin, self).set(key, value, timeout, version), None, changes=[key])
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(lambda: super(FailSoftMixin, self).add(key, value, timeout, version), False, changes=[key])
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(
+            lambda: super(FailSoftMixin, self).set_many(data, timeout, version), list(data), changes=list(data)
+        )
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(lambda: super(FailSoftMixin, self).touch(key, timeout, version), False)
+
+    def delete(self, key, version=None):
+        return self._guard(lambda: super(FailSoftMixin, self).delete(key, version), False, changes=[key])
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        return self._guard(lambda: super(FailSoftMixin, self).delete_many(keys, version), None, changes=keys)
+
+    def incr(self, key, delta=1, version=None):
+        # Django's contract: ValueError when the key is missing; a cache that cannot be
+        # reached has no key. Callers that count (rate limits) decide what that means.
+        missing = object()
+        result = self._guard(lambda: super(FailSoftMixin, self).incr(key, delta, version), missing, changes=[key])
+        if result is missing:
+            raise ValueError(f"Key '{key}' not found (cache unreachable)")
+        return result
+
+
+# Django's file cache raises OSError when the disk is full or the folder unwritable.
+class FailSoftFileBasedCache(FailSoftMixin, FileBasedCache):
+    down_errors = (OSError, EOFError)
 
 
 class ReusingClient(RedisCacheClient):
@@ -23,11 +186,29 @@ class ReusingClient(RedisCacheClient):
         return client
 
 
-class ReusingRedisCache(RedisCache):
+class ReusingRedisCache(FailSoftMixin, RedisCache):
+    down_errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
     @cached_property
     def _cache(self):
         return ReusingClient(self._servers, **self._options)
 
-    def client(self):
-        """The redis-py client, for what the cache API lacks (scripts, sets): view counts."""
-        return self._cache.get_client(write=True)
+    def run(self, command):
+        """command(client) with the redis-py client, for what the cache API lacks (scripts,
+        sets: view counts), through the same breaker. Raises CacheUnavailable when Redis is
+        down, so the caller can fall back to the database."""
+        breaker = self.breaker
+        if not breaker.allows():
+            raise CacheUnavailable(self.breaker.name)
+        client = self._cache.get_client(write=True)
+        try:
+            if breaker.down:
+                breaker.recovered(lambda keys: client.delete(*(self.make_and_validate_key(k) for k in keys)))
+            return command(client)
+        except self.down_errors as error:
+            breaker.failed(error)
+            raise CacheUnavailable(str(error)) from error
+
+    def ping(self):
+        """A round trip that ignores the breaker (for /healthz)."""
+        return self._cache.get_client(write=True).ping()

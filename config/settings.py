@@ -6,6 +6,7 @@ DATABASE_URL (PostgreSQL) and REDIS_URL. See docs/deploy.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +25,11 @@ def env_bool(name, default):
 def env_int(name, default):
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
+
+
+def env_float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
 
 
 def env_list(name, default):
@@ -55,11 +61,18 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "taggit",
+    "axes",
     "accounts",
     "board",
 ]
 
 MIDDLEWARE = [
+    # The three that set security headers come first, so they wrap every response below
+    # them: one a middleware returns early (the 400 of reject_malformed_input, an HTTPS or
+    # slash redirect, a static file), an error page and a CSRF refusal all carry the same
+    # headers as a page (tests/test_security_headers.py).
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "board.middleware.reject_malformed_input",
@@ -68,8 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with our Korean page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,12 +137,20 @@ AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache ------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache is never the source of truth: when it cannot be reached, pages render from the
+# database and writes still land (config/redis_cache.py); it is retried every
+# CACHE_RETRY_SECONDS, and a frozen Redis costs a request at most the timeouts below.
+CACHE_RETRY_SECONDS = env_float("CACHE_RETRY_SECONDS", 5.0)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "config.redis_cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ainews"),
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 0.5),
+                "socket_timeout": env_float("REDIS_SOCKET_TIMEOUT", 1.0),
+            },
         }
     }
 elif DEBUG:
@@ -142,7 +163,7 @@ else:
     _sqlite_file = DATABASES["default"]["NAME"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else ""
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "config.redis_cache.FailSoftFileBasedCache",
             "LOCATION": os.environ.get("CACHE_DIR")
             or (f"{_sqlite_file}-cache" if _sqlite_file else BASE_DIR / "var" / "cache"),
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
@@ -193,7 +214,7 @@ STORAGES = {
     },
 }
 
-CSRF_FAILURE_VIEW = "board.views.csrf_failure"
+CSRF_FAILURE_VIEW = "board.views.system.csrf_failure"
 # --- Security -----------------------------------------------------------------------------
 # Scripts only from this site's own files: no inline script, no eval, so injected markup
 # could not run even if it got past the sanitiser. Member images may come from any https
@@ -231,9 +252,32 @@ if not DEBUG:
     if env_bool("DJANGO_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"  # not Django admin's logged-out page
+# --- Logins ---------------------------------------------------------------------------
+# django-axes brakes password guessing per (account, address) pair — never per address
+# alone, which behind a proxy, a carrier or an office is many members at once — on our
+# login and on the admin's. Failures are kept in the database, so the brake holds across
+# workers and nodes and does not depend on Redis.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+BOARD_LOGIN_FAILURES = env_int("BOARD_LOGIN_FAILURES", 5)  # per account and address …
+BOARD_LOGIN_WINDOW = env_int("BOARD_LOGIN_WINDOW", 15 * 60)  # … locked for this many seconds
+AXES_FAILURE_LIMIT = BOARD_LOGIN_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=BOARD_LOGIN_WINDOW)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
+AXES_USERNAME_CALLABLE = "accounts.views.login_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_VERBOSE = False
+# Proxies whose X-Forwarded-For is believed (config/proxies.py): e.g. "127.0.0.1" for nginx
+# on the same machine, or the load balancer's network.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "board:home"
+LOGOUT_REDIRECT_URL = "board:home"  # not Django admin's logged-out page
 
 # --- Board options (documented in docs/architecture.md) ---------------------------------
 BOARD_NEW_BADGE_HOURS = env_int("BOARD_NEW_BADGE_HOURS", 24)
@@ -251,8 +295,6 @@ BOARD_POPULAR_DAYS = env_int("BOARD_POPULAR_DAYS", 7)
 BOARD_EXCERPT_LENGTH = env_int("BOARD_EXCERPT_LENGTH", 120)
 BOARD_MAX_TAGS = env_int("BOARD_MAX_TAGS", 10)
 BOARD_AUTO_HIDE_REPORTS = env_int("BOARD_AUTO_HIDE_REPORTS", 5)
-BOARD_LOGIN_FAILURES = env_int("BOARD_LOGIN_FAILURES", 5)  # per account or address …
-BOARD_LOGIN_WINDOW = env_int("BOARD_LOGIN_WINDOW", 15 * 60)  # … in this many seconds
 BOARD_MAX_IMAGES = env_int("BOARD_MAX_IMAGES", 10)
 BOARD_IMAGE_MAX_BYTES = env_int("BOARD_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 BOARD_IMAGE_MAX_PIXELS = env_int("BOARD_IMAGE_MAX_PIXELS", 40_000_000)

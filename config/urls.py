@@ -9,7 +9,7 @@ admin.site.site_header = "AI 뉴스 보드 관리"
 admin.site.site_title = "AI 뉴스 보드 관리"
 admin.site.index_title = "운영"
 
-handler400 = "board.views.bad_request"
+handler400 = "board.views.system.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -13,14 +13,16 @@ _counter = itertools.count(1)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Multi-node tests need the production path (PostgreSQL and Redis), and the tests of
-    Redis-kept view counts need Redis; the SQLite pass of `make test` leaves them out and
-    says so, and .ci/run's second pass runs them."""
+    """Multi-node and fault tests need the production path (PostgreSQL and Redis), and the
+    tests of Redis-kept view counts need Redis; the SQLite pass of `make test` leaves them
+    out and says so, and .ci/run's second pass runs them."""
     from django.conf import settings
 
     postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     needs = {
         "multinode": (postgresql and settings.REDIS_URL, "DATABASE_URL=postgres… and REDIS_URL"),
+        # Fault runs start their own redis-server and PostgreSQL cluster; .ci/run's second pass.
+        "faults": (postgresql and settings.REDIS_URL, "DATABASE_URL=postgres… and REDIS_URL"),
         "redis": (settings.REDIS_URL, "REDIS_URL"),
     }
     for marker, (available, setting) in needs.items():
@@ -148,8 +150,8 @@ def moderator(make_user):
 @pytest.fixture
 def make_board(db):
     def make(slug="ainews", name="AI 뉴스", **extra):
-        board, _ = Board.objects.get_or_create(slug=slug, defaults={"name": name, **extra})
-        return board
+        board = Board.objects.filter(slug=slug).first()
+        return board or services.save_board(board=Board(slug=slug, name=name, **extra))
 
     return make
 

@@ -6,6 +6,7 @@ environment (so against the same database on SQLite and on PostgreSQL) and print
 `run_client` runs in client processes and imports no Django.
 """
 
+import http.client
 import itertools
 import json
 import sys
@@ -169,7 +170,8 @@ def perform(base, browser, name, action, last_comment):
             if response.status == 302:
                 post_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
             return [name, kind, slug, response.status, [post_id, title]]
-    except (urllib.error.URLError, ConnectionError, OSError) as error:
+    except (urllib.error.URLError, ConnectionError, OSError, http.client.HTTPException) as error:
+        # The killed worker's request: refused, reset, or cut off in the middle of its body.
         return [name, kind, action[1], "lost", repr(error)]
     raise ValueError(f"unknown action {action!r}")
 

@@ -10,9 +10,12 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -181,3 +184,84 @@ class Browser:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+class RedisServer:
+    """A private redis-server on a free loopback port, to be killed, frozen and started
+    again by fault tests (the machine's shared Redis is never touched)."""
+
+    def __init__(self, log_path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log_path = Path(log_path)
+        self.process = None
+        self.start()
+
+    def start(self):
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"redis-server on {self.port} did not start")
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+    def freeze(self):
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self):
+        os.kill(self.process.pid, signal.SIGCONT)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.thaw()
+            self.process.kill()
+            self.process.wait()
+
+
+class PostgresServer:
+    """A private PostgreSQL cluster (initdb as the postgres user) on a free port, to be
+    stopped and started again by fault tests; the machine's shared server is never touched."""
+
+    BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
+
+    def __init__(self):
+        self.port = free_port()
+        # Outside pytest's folders, which only root may enter; the server runs as postgres.
+        self.directory = Path(tempfile.mkdtemp(prefix="ainews-pg-"))
+        shutil.chown(self.directory, "postgres")
+        self.data = self.directory / "data"
+        self._as_postgres(
+            "initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--locale=C.UTF-8", "-E", "UTF8"
+        )
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/ainews"
+        self.start()
+        self._as_postgres("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "ainews")
+
+    def _as_postgres(self, program, *args):
+        command = ["runuser", "-u", "postgres", "--", str(self.BIN / program), *args]
+        subprocess.run(command, check=True, capture_output=True, cwd=self.directory)
+
+    def start(self):
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.directory / "log")
+        self._as_postgres("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+
+    def stop(self):
+        self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self):
+        pg_ctl = str(self.BIN / "pg_ctl")
+        command = ["runuser", "-u", "postgres", "--", pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"]
+        subprocess.run(command, capture_output=True, check=False)
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 from taggit.models import Tag
 
+from accounts import services as member_services
 from board import services
 from board.models import Comment, ModerationLog, Post, PostImage, PostVote, Report
 from tests.conftest import image_file, main_text, page_text
@@ -31,6 +32,7 @@ MEMBERS_ONLY = {
     "board:vote",
     "board:report_post",
     "board:report_comment",
+    "accounts:index",
     "accounts:me",
     "accounts:update_profile",
     "accounts:change_password",
@@ -47,7 +49,7 @@ EVERYONE = {
     "board:board_feed_atom",
     "board:tag_feed",
     "board:tag_feed_atom",
-    "board:sitemap.xml",  # the sitemap index has no name
+    "board:sitemap",
     "board:sitemap_section",
     "board:robots",
     "board:healthz",
@@ -177,7 +179,7 @@ def test_hidden_and_deleted_posts_appear_nowhere(client, make_post, make_comment
     elif state == "deleted":
         services.delete_post(post=secret)
     else:
-        services.ban_member(user=author, moderator=moderator)
+        member_services.ban_member(user=author, moderator=moderator)
         services.restore_post(post=visible, moderator=moderator)
     shared_tag = Tag.objects.get(name="공통태그").slug
     secret_tag = Tag.objects.get(name="감춰질태그").slug

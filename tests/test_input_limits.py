@@ -8,6 +8,7 @@ go to a real gunicorn through a socket.
 
 import re
 import socket
+import time
 
 import pytest
 from django.conf import settings
@@ -323,3 +324,26 @@ def test_malformed_requests_through_gunicorn_get_a_korean_4xx(start_server):
     log = server.log()
     assert "Traceback" not in log and "Internal Server Error" not in log, log[-3000:]
     assert raw_request(server, get_head(b"/healthz"))[0] == 200
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_body_shorter_than_its_content_length_gets_a_quick_korean_400(start_server):
+    """The client announces 1,000 bytes and sends 10, then waits: the worker gives up after
+    its read timeout and answers in Korean, instead of being held until it is killed."""
+    server = start_server(GUNICORN_READ_TIMEOUT="2")
+    head = post_head("/accounts/login/", 1000)
+
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=20) as sock:
+        sock.sendall(head + b"username=a")  # and nothing more, connection kept open
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    waited = time.monotonic() - started
+
+    assert int(response.split(b" ", 2)[1]) == 400
+    assert BAD_REQUEST in response.decode(errors="replace")
+    assert waited < 5
+    assert raw_request(server, get_head(b"/healthz"))[0] == 200  # the worker is free again
+    assert "Traceback" not in server.log()

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.hashers import to_django_password
 from accounts.models import User
-from board import pagecache, search, services, sidebar
+from board import invalidation, search, services
 from board.models import Board, LegacyLink, LegacyRecord, PostVote
 
 from . import writer
@@ -280,8 +280,8 @@ class Importer:
         search.optimise()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        sidebar.forget_sidebar()
-        pagecache.bump_everything()
+        invalidation.board_changed()
+        invalidation.everything_changed()
 
 
 def _plain(value):

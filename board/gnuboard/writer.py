@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.models import User
+from board import services
 from board.models import Comment, CommentSearch, LegacyLink, LegacyRecord, Post, PostImage, PostSearch, PostVote
 
 BULK = 500
@@ -20,7 +21,7 @@ MODERATORS = "운영진"
 def write_boards(board, link):
     with transaction.atomic():
         if board.pk is None:
-            board.save()
+            services.save_board(board=board)
         link.board = board
         link.save()
 

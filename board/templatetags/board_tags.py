@@ -1,6 +1,9 @@
 from django import template
 from django.utils import timezone
 
+from accounts.models import display_name_of
+from board.forms import new_submission_key
+
 register = template.Library()
 
 
@@ -34,8 +37,6 @@ def machine_time(value):
 
 @register.filter
 def author_name(user):
-    from accounts.models import display_name_of
-
     return display_name_of(user)
 
 
@@ -49,3 +50,10 @@ def page_url(context, number, base="", extra=""):
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.simple_tag
+def submission_key():
+    """A new one-time key for a form written out by hand (a reply box): see
+    forms.SubmissionKeyField."""
+    return new_submission_key()

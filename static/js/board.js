@@ -53,3 +53,38 @@
       });
   });
 })();
+
+// A form sent once stays sent: a second tap while the first is on its way does nothing,
+// and its buttons are greyed out. (The server would not make the post twice anyway: each
+// form carries a one-time key.) Coming back with the Back button brings the form back to
+// life.
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-submit-once") || event.defaultPrevented) {
+      return;
+    }
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "1";
+    // After this event, so the pressed button's name (미리보기 or 등록) is still sent.
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
+        button.disabled = true;
+      });
+    }, 0);
+  });
+
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+      delete form.dataset.sent;
+      form.querySelectorAll("button").forEach(function (button) {
+        button.disabled = false;
+      });
+    });
+  });
+})();

@@ -131,3 +131,104 @@ def test_image_placeholders_are_replaced_in_place_or_appended():
     body = markup.place_images("앞 [이미지2] 뒤 [이미지9]", [("a.png", "/media/a.png"), ("b].png", "/media/b.png")])
 
     assert body == "앞 ![b .png](/media/b.png) 뒤 [이미지9]\n\n![a.png](/media/a.png)"
+
+
+# --- Pictures may not call this site (issue 18, point 2) ------------------------------------
+
+STORED = "/media/posts/2025/01/0123456789abcdef.png"
+# Every way of writing "a path on this site that is not a stored picture" that a browser or
+# the server behind it would still resolve to /search/ (or another page of ours).
+REFUSED_SRCS = {
+    "dot segments": "/media/../search/?q=조작",
+    "%2e": "/media/%2e%2e/search/?q=조작",
+    "%2E": "/media/%2E%2E/search/?q=조작",
+    "mixed case": "/media/%2e%2E/search/",
+    "one dot escaped": "/media/.%2e/search/",
+    "double encoding": "/media/%252e%252e/search/",
+    "double encoding upper": "/media/%252E%252E/search/",
+    "triple encoding": "/media/%25252e%25252e/search/",
+    "%2f": "/media/..%2fsearch/?q=x",
+    "%2F": "/media/..%2Fsearch/",
+    "all escaped": "/media/%2e%2e%2f%73earch/",
+    "double %2f": "/media/..%252fsearch/",
+    "%5c": "/media/..%5csearch/",
+    "%5C": "/media/..%5Csearch/",
+    "backslash": "/media/..\\search/",
+    "backslashes only": "\\media\\..\\search\\",
+    "single dot": "/media/./search/",
+    "single dot escaped": "/media/%2e/search/",
+    "after a stored name": STORED + "/../../../../../search/",
+    "stored name, query": STORED + "?q=/search/",
+    "stored name, fragment": STORED + "#x",
+    "stored name escaped": "/media/posts/2025/01/%30123456789abcdef.png",
+    "stored name, double slash": "/media/posts/2025/01//0123456789abcdef.png",
+    "not a stored file": "/media/search/",
+    "static file": "/static/css/site.css",
+    "another page": "/search/?q=x",
+    "relative": "search/?q=x",
+    "relative dot": "./search/",
+    "protocol-relative": "//testserver/search/",
+    "this host": "https://testserver/search/",
+    "this host, capitals": "https://TESTSERVER/search/",
+    "this host, trailing dot": "https://testserver./search/",
+    "this host escaped": "https://%74estserver/search/",
+    "this host, full-width": "https://ｔｅｓｔｓｅｒｖｅｒ/search/",
+    "this host behind userinfo": "https://user@testserver/search/",
+    "this host, backslashes": "https:\\\\testserver\\search/",
+    "localhost": "https://localhost/search/",
+    "loopback": "https://127.0.0.1/search/",
+    "loopback as a number": "https://2130706433/search/",
+    "loopback in hex": "https://0x7f.0.0.1/search/",
+    "loopback short": "https://127.1/search/",
+    "IPv6 loopback": "https://[::1]/search/",
+    "IPv6 loopback long": "https://[0:0::1]/search/",
+    "plain http": "http://example.com/a.png",
+}
+
+
+@pytest.mark.parametrize("src", REFUSED_SRCS.values(), ids=REFUSED_SRCS.keys())
+def test_pictures_that_are_not_stored_files_or_other_https_hosts_lose_their_src(src):
+    tag = markup.render_post(f'<img alt="x" src="{src}">')
+    # (Markdown reads some backslashes as escapes and then makes no picture at all.)
+    written = markup.render_post(f"![x]({src})")
+
+    assert "<img" in tag and "src=" not in tag, tag
+    assert "src=" not in written, written
+
+
+def test_this_host_written_with_an_entity_is_refused():
+    html = markup.render_post('<img src="https://test&#115;erver/search/"> <img src="/media/&#37;2e%2e/search/">')
+
+    assert "src=" not in html
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        STORED,
+        "/media/thumbs/2025/01/0123456789abcdef.jpg",
+        "/media/posts/2025/12/0123456789abcdef_AbC1234.webp",  # the storage's suffix for a taken name
+        "https://example.com/a.png",
+        "https://cdn.example.com/a.png?size=2&v=3",
+        "https://testserver.example.com/a.png",
+    ],
+)
+def test_stored_pictures_and_other_https_hosts_are_kept(src):
+    html = markup.render_post(f"![x]({src})")
+
+    assert f'src="{src.replace("&", "&amp;")}"' in html
+
+
+def test_every_host_the_site_answers_to_is_refused(settings):
+    settings.ALLOWED_HOSTS = [".example.org", "ainews.example"]
+
+    for src in ["https://example.org/search/", "https://www.example.org/search/", "https://AINEWS.example./s/"]:
+        assert "src=" not in markup.render_post(f"![x]({src})"), src
+    assert "src=" in markup.render_post("![x](https://example.com/a.png)")
+
+
+def test_the_issue_payload_is_stored_and_served_without_the_src(member_client, board):
+    post, served = publish(member_client, "![x](/media/%2e%2e/search/?q=조작)")
+
+    assert "search" not in post.body_html and "search" not in served
+    assert '<img alt="x">' in served

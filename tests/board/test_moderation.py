@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from accounts import services as member_services
 from board import services
 from board.models import Board, Comment, ModerationLog, Post, PostVote, Report
 from tests.board.test_seed_demo import assert_counters_match_rows
@@ -203,7 +204,7 @@ def test_ban_hides_everything_of_the_member_in_one_step(mod_client, spammer_mess
 
 def test_unban_and_restore_content(mod_client, spammer_mess):
     spammer, spam_posts, honest = spammer_mess
-    services.ban_member(user=spammer, moderator=None)
+    member_services.ban_member(user=spammer, moderator=None)
 
     mod_client.post("/admin/accounts/user/", {"action": "unban_members", "_selected_action": [spammer.pk]})
     mod_client.post("/admin/accounts/user/", {"action": "restore_content", "_selected_action": [spammer.pk]})
@@ -444,7 +445,7 @@ def test_admin_changelists_cost_a_fixed_number_of_queries(mod_client, many, url,
 def test_restoring_a_banned_members_content_leaves_what_moderators_hid(mod_client, moderator, spammer_mess):
     spammer, spam_posts, honest = spammer_mess
     services.hide_post(post=spam_posts[0], moderator=moderator, reason="원래 숨긴 글")
-    services.ban_member(user=spammer, moderator=moderator)
+    member_services.ban_member(user=spammer, moderator=moderator)
 
     restored = services.restore_member_content(user=spammer, moderator=moderator)
 
@@ -473,7 +474,7 @@ def test_an_edit_loaded_before_a_hide_does_not_bring_the_post_back(moderator, ma
 def search_finds(text):
     from board.search import Results, parse_query
 
-    return Results(parse_query(text), "title_body").page(0, 20)
+    return Results(parse_query(text), "title_body").ids(0, 20)
 
 
 def test_hiding_clears_the_cached_sidebar_at_once(
@@ -515,7 +516,7 @@ def test_moderators_manage_comments_on_hidden_posts(mod_client, moderator, make_
 def test_withdrawn_members_are_not_found_by_their_old_nickname(client, make_user, make_post):
     leaver = make_user(nickname="떠난사람")
     make_post(title="떠난 사람의 글", author=leaver)
-    leaver.withdraw()
+    member_services.withdraw_member(user=leaver)
 
     response = client.get("/b/ainews/", {"q": "떠난사람", "field": "author"})
 

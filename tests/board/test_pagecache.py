@@ -80,7 +80,7 @@ def test_each_change_shows_at_once(change, make_post, make_user, make_comment, m
     else:
         board = post.board
         board.slug = "news"
-        board.save()
+        services.save_board(board=board)
         assert Client().get("/b/ainews/").status_code == 404
         assert Client().get(url).status_code == 404
         assert "바뀔 글" in main_text(Client().get("/b/news/"))

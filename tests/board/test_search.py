@@ -159,24 +159,6 @@ def test_an_article_opened_from_a_search_marks_the_words_in_its_text(client, mak
     assert "<mark>" not in re.search(r'<div class="prose">(.*?)</div>', plain, re.S).group(1)
 
 
-def test_highlight_html_changes_only_text_between_tags():
-    query = search.parse_query("href 강화")
-    html = '<p><a href="https://example.com/href">href &amp; 강화</a> &lt;강화&gt;</p>'
-
-    assert search.highlight_html(html, query) == (
-        '<p><a href="https://example.com/href"><mark>href</mark> &amp; <mark>강화</mark></a>'
-        " &lt;<mark>강화</mark>&gt;</p>"
-    )
-
-
-def test_snippet_centres_on_the_first_match():
-    text = "앞부분 " * 60 + "핵심 강화학습 문장" + " 뒷부분" * 60
-    snippet = search.snippet(text, search.parse_query("강화학습"))
-
-    assert snippet.startswith("…") and snippet.endswith("…")
-    assert "<mark>강화학습</mark>" in snippet
-
-
 # --- Ranking and pages -------------------------------------------------------------------
 
 

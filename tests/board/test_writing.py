@@ -110,6 +110,49 @@ def test_bad_post_input_is_refused_in_korean_and_nothing_is_saved(member_client,
     assert Board.objects.get(slug="ainews").post_count == 0
 
 
+# 원문 URL (issue 18, point 5): characters that could break out of an attribute, a feed or an
+# importer's quoting are refused with a message naming them, whatever the URL parser thinks.
+UNSAFE_SOURCE_URLS = {
+    "double quote": 'https://example.com/"><script>alert(1)</script>',
+    "single quote": "https://example.com/a'onerror='x",
+    "angle brackets": "https://example.com/<b>",
+    "backtick": "https://example.com/`x`",
+    "space": "https://example.com/a b",
+    "ideographic space": "https://example.com/a\u3000b",
+    "no-break space": "https://example.com/a\u00a0b",
+    "tab": "https://example.com/a\tb",
+    "line break": "https://example.com/a\nb",
+    "C0 control": "https://example.com/a\x01b",
+    "DEL": "https://example.com/a\x7fb",
+    "C1 control": "https://example.com/a\x9bb",
+}
+
+
+@pytest.mark.parametrize("url", UNSAFE_SOURCE_URLS.values(), ids=UNSAFE_SOURCE_URLS.keys())
+def test_source_urls_with_quotes_brackets_spaces_or_controls_are_refused_in_korean(member_client, board, url):
+    response = member_client.post("/b/ainews/write/", post_data(source_url=url))
+
+    assert response.status_code == 400
+    assert "원문 URL에는 따옴표" in page_text(response) and "제어 문자를 쓸 수 없습니다" in page_text(response)
+    assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/a%22b%20c?q=%3Cx%3E#frag",
+        "https://ko.wikipedia.org/wiki/인공지능",
+        "  https://example.com/news/1  ",  # pasted with spaces around: trimmed
+        "http://example.com/path_(1)?a=1&b=2",
+    ],
+)
+def test_ordinary_source_urls_are_kept(member_client, board, url):
+    response = member_client.post("/b/ainews/write/", post_data(source_url=url))
+
+    assert response.status_code == 302
+    assert Post.objects.get().source_url == url.strip()
+
+
 # --- Images ------------------------------------------------------------------------------
 
 

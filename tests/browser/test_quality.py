@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
 from tests.browser.conftest import OUTPUT, VIEWPORTS, axe_violations, describe
@@ -17,8 +18,6 @@ from tests.browser.test_journeys import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
-ERROR_500 = ROOT / "templates" / "500.html"
 # Pages as anyone sees them, and pages only a member reaches.
 PUBLIC = {
     "home": "/",
@@ -61,7 +60,8 @@ def pages(chromium, site, tmp_path_factory):
     for name, path in MEMBER.items():
         found[name] = fetch(context, site, path.format(article=article_path), name)
     found["error-429"] = too_many_votes(context, site, article_path)
-    found["error-500"] = (site.url("/__error-500__/"), 500, ERROR_500.read_text())
+    # Rendered as Django's server_error view does: the template alone, no request.
+    found["error-500"] = (site.url("/__error-500__/"), 500, render_to_string("500.html"))
     anonymous.close()
     context.close()
     return {"pages": found, "member_state": member_state}

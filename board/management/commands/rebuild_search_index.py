@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from board import search
+from board import invalidation, search
 
 
 class Command(BaseCommand):
@@ -15,4 +15,5 @@ class Command(BaseCommand):
             self.stdout.write(f"\r{label} {done:,}/{total:,}", ending="")
 
         search.rebuild(progress=progress)
+        invalidation.everything_changed()  # cached search results were made from the old index
         self.stdout.write(self.style.SUCCESS(f"\n검색 색인을 다시 만들었습니다 ({time.monotonic() - started:.1f}초)."))

@@ -1,0 +1,78 @@
+"""Every change to a member: joining, 닉네임 and e-mail, password, 탈퇴, ban.
+
+A member's name is on every kind of page (작성자, comments, the sidebar), so a change to
+how they appear tells board/invalidation.py, and anonymous readers see it at once.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from board import invalidation
+from board.services import hide_member_content, log_moderation
+
+from .models import User
+
+# What a page shows of a member: a change to one of these is seen by every reader.
+DISPLAYED_FIELDS = {"nickname", "withdrawn_at"}
+
+
+def register_member(*, username, nickname, email, password):
+    with transaction.atomic():
+        user = User(username=username, nickname=nickname, email=email)
+        user.set_password(password)
+        user.save()
+    return user
+
+
+def update_profile(*, user, nickname, email):
+    with transaction.atomic():
+        renamed = nickname != user.nickname
+        user.nickname, user.email = nickname, email
+        user.save(update_fields=["nickname", "email"])
+        if renamed:
+            invalidation.member_changed()
+    return user
+
+
+def change_password(*, user, password):
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+def withdraw_member(*, user):
+    """회원탈퇴: the account stops working; posts stay, shown as "탈퇴한 회원"."""
+    with transaction.atomic():
+        user.is_active, user.withdrawn_at = False, timezone.now()
+        user.save(update_fields=["is_active", "withdrawn_at"])
+        invalidation.member_changed()
+    return user
+
+
+def save_member(*, user, changed_fields=()):
+    """A moderator's or superuser's edit in admin."""
+    with transaction.atomic():
+        user.save()
+        if DISPLAYED_FIELDS & set(changed_fields):
+            invalidation.member_changed()
+    return user
+
+
+def ban_member(*, user, moderator, reason=""):
+    """정지: the spam clean-up in one step. The account is switched off and every visible
+    post and comment of the member is hidden, with every counter moved to match."""
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        posts, comments = hide_member_content(user=user)
+        summary = f"글 {posts}개, 댓글 {comments}개 숨김"
+        log_moderation(moderator=moderator, action="ban_user", target=user, reason=f"{reason} ({summary})".strip())
+    return posts, comments
+
+
+def unban_member(*, user, moderator, reason=""):
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        log_moderation(moderator=moderator, action="unban_user", target=user, reason=reason)

@@ -1,0 +1,104 @@
+"""What a write makes stale, in one place.
+
+Services call these after they change rows; nothing else bumps a cached page or forgets a
+cached block. The page cache (pagecache.py) and the sidebar (sidebar.py) both read the names
+defined here, and this module imports neither of them.
+
+Cached anonymous pages are keyed by *versions*: the site (홈, 새글, 전체 검색), each board by
+slug (its list pages) and each post (its article), plus "all", which every page depends on.
+A write replaces the versions of what it changed with new random tokens, so every page made
+under the old ones stops matching at once; nothing waits for a timeout. A version is a
+token, never a counter: one lost from the cache (evicted, a Redis restart) comes back as a
+new token, so an old page can never match it again, and two writers need no atomic step.
+
+Each change is applied now and again when the transaction commits: a reader who renders
+from the old rows between the two stores a page under the first new version, which the
+second one retires.
+
+| change | stale |
+|---|---|
+| post written, edited, deleted, hidden, pinned, voted on, commented on | its article, its board's lists, 홈/새글/검색 |
+| comment written, edited, deleted, hidden | as its post, plus the sidebar's 최근 댓글 |
+| post moved | as a post, in both boards |
+| board added or renamed | the menu, every page |
+| 닉네임 change, 탈퇴, ban, content restored | every page, the sidebar (names appear everywhere) |
+| any moderation action | every page, the sidebar (인기글 and 최근 댓글 must drop hidden items) |
+| search index rebuilt, counters recounted | every page |
+"""
+
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY_PREFIX = "pagecache:version:"
+EVERYTHING = "all"
+SITE = "site"
+
+MENU_KEY = "board:menu"
+SIDEBAR_POPULAR_KEY = "board:sidebar:popular"
+SIDEBAR_RECENT_COMMENTS_KEY = "board:sidebar:recent-comments"
+SIDEBAR_KEYS = (SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY)
+
+
+def version_key(name):
+    return f"{VERSION_KEY_PREFIX}{name}"
+
+
+def new_version():
+    return secrets.token_hex(8)
+
+
+def post_version(post_id):
+    return f"post:{post_id}"
+
+
+def board_version(slug):
+    return f"board:{slug}"
+
+
+def _apply(versions=(), forget=()):
+    if versions:
+        cache.set_many({version_key(name): new_version() for name in versions}, timeout=None)
+    if forget:
+        cache.delete_many(list(forget))
+
+
+def _now_and_at_commit(versions=(), forget=()):
+    versions, forget = tuple(versions), tuple(forget)
+    _apply(versions, forget)
+    # robust: work after the commit never turns a saved write into an error page (a cache
+    # that cannot be reached skips and repairs itself anyway, config/redis_cache.py).
+    transaction.on_commit(lambda: _apply(versions, forget), robust=True)
+
+
+# --- What changed ------------------------------------------------------------------------
+
+
+def post_changed(post_id, *board_slugs):
+    """A post's row, counters, comments or votes changed (in these boards: two on a move)."""
+    _now_and_at_commit([post_version(post_id), *(board_version(slug) for slug in board_slugs), SITE])
+
+
+def comment_changed(post_id, board_slug):
+    _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE], forget=[SIDEBAR_RECENT_COMMENTS_KEY])
+
+
+def board_changed():
+    """A board was added, renamed or removed: the menu on every page shows it."""
+    _now_and_at_commit([EVERYTHING], forget=[MENU_KEY])
+
+
+def member_changed():
+    """A member's name or standing changed (닉네임, 탈퇴, ban): their name is on every kind
+    of page, so everything is made again."""
+    everything_changed()
+
+
+def moderation_changed():
+    """Something was hidden, restored or pinned by 운영진 or by reports."""
+    everything_changed()
+
+
+def everything_changed():
+    _now_and_at_commit([EVERYTHING], forget=SIDEBAR_KEYS)

@@ -1,0 +1,47 @@
+"""The board's models, by area: boards and posts (with votes and images), comments, the
+search index and moderation (reports, the log)."""
+
+from .comments import Comment, CommentQuerySet
+from .legacy import LegacyLink, LegacyRecord
+from .moderation import ModerationLog, Report, ReportedComment, ReportedPost
+from .posts import (
+    ACCESS_CHOICES,
+    MEMBERS,
+    STAFF,
+    VISIBLE_POST,
+    Board,
+    Post,
+    PostImage,
+    PostQuerySet,
+    PostVote,
+    attach_tags,
+    byline_of,
+    visible_post_condition,
+)
+from .search_index import CommentSearch, PostSearch, SearchTerm
+
+__all__ = [
+    "ACCESS_CHOICES",
+    "MEMBERS",
+    "STAFF",
+    "VISIBLE_POST",
+    "Board",
+    "Comment",
+    "CommentQuerySet",
+    "CommentSearch",
+    "LegacyLink",
+    "LegacyRecord",
+    "ModerationLog",
+    "Post",
+    "PostImage",
+    "PostQuerySet",
+    "PostSearch",
+    "PostVote",
+    "Report",
+    "ReportedComment",
+    "ReportedPost",
+    "SearchTerm",
+    "attach_tags",
+    "byline_of",
+    "visible_post_condition",
+]

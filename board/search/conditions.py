@@ -1,0 +1,34 @@
+"""SQL pieces both backends share."""
+
+from functools import cache
+
+from django.db import connection
+
+from ..models import Post
+
+POST_COLUMNS = {"title": ["title_grams"], "body": ["body_grams"], "title_body": ["title_grams", "body_grams"]}
+
+
+def narrow(where, params, results, *, board_column, key, above_id):
+    """One board only, and/or only the posts listed above a given one (both backends)."""
+    if results.board is not None:
+        where.append(f"{board_column} = %s")
+        params.append(results.board.pk)
+    if above_id is not None:
+        where.append(f"{key} > %s")
+        params.append(above_id)
+
+
+@cache
+def _visible_posts_condition(vendor):
+    query = Post.objects.visible().query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = query.where.as_sql(compiler, connection)
+    return sql, tuple(params)
+
+
+def visible_posts_condition():
+    """(sql, params): Post.objects.visible() as a condition on the board_post table, compiled
+    from the queryset so that raw SQL never restates the rule."""
+    sql, params = _visible_posts_condition(connection.vendor)
+    return sql, list(params)

@@ -1,0 +1,51 @@
+"""Every write that touches several rows, counters, the search index or cached pages.
+
+Each is a keyword-only verb_noun function running in one transaction, moving counters with
+F() so concurrent requests never lose an update, and telling board/invalidation.py what it
+changed. Views and the admin call these; nothing else writes board rows.
+"""
+
+from .comments import add_comment, delete_comment, edit_comment
+from .counters import record_search, recount_counters
+from .moderation import (
+    AlreadyReported,
+    dismiss_reports,
+    hide_member_content,
+    hide_post,
+    hide_reported,
+    log_moderation,
+    report_item,
+    restore_member_content,
+    restore_post,
+    set_comment_hidden,
+    set_notice,
+)
+from .posts import create_post, delete_board, delete_post, edit_post, move_post, render_post_body, save_board
+from .votes import cast_vote
+
+__all__ = [
+    "AlreadyReported",
+    "add_comment",
+    "cast_vote",
+    "create_post",
+    "delete_board",
+    "delete_comment",
+    "delete_post",
+    "dismiss_reports",
+    "edit_comment",
+    "edit_post",
+    "hide_member_content",
+    "hide_post",
+    "hide_reported",
+    "log_moderation",
+    "move_post",
+    "recount_counters",
+    "record_search",
+    "render_post_body",
+    "report_item",
+    "restore_member_content",
+    "restore_post",
+    "save_board",
+    "set_comment_hidden",
+    "set_notice",
+]

@@ -1,0 +1,66 @@
+"""Denormalised counters rebuilt from rows, and 인기검색어 counts."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .. import invalidation
+from ..models import Board, Comment, Post, PostVote, SearchTerm
+
+
+def _count_of(queryset, field):
+    """A correlated COUNT for UPDATE ... SET counter = (SELECT COUNT(*) ...), 0 when none."""
+    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def recount_counters(*, posts=None):
+    """Set denormalised counters from the rows themselves (views are kept: no rows record
+    them). Returns how many rows were wrong, per counter.
+
+    A few set-based UPDATEs, so it stays fast at 100,000 posts.
+    """
+    posts = Post.objects.all() if posts is None else posts
+    truths = {
+        "comment_count": _count_of(Comment.objects.visible(), "post"),
+        "upvote_count": _count_of(PostVote.objects.filter(value=PostVote.UP), "post"),
+        "downvote_count": _count_of(PostVote.objects.filter(value=PostVote.DOWN), "post"),
+    }
+    board_truth = _count_of(Post.objects.visible(), "board")
+    with transaction.atomic():
+        fixed = {
+            field: posts.annotate(truth=truth).exclude(**{field: F("truth")}).count() for field, truth in truths.items()
+        }
+        fixed["post_count"] = Board.objects.annotate(truth=board_truth).exclude(post_count=F("truth")).count()
+        if any(fixed[field] for field in truths):
+            posts.update(**truths)
+        if fixed["post_count"]:
+            Board.objects.update(post_count=board_truth)
+        if any(fixed.values()):
+            invalidation.everything_changed()
+    return fixed
+
+
+def record_search(query, *, client):
+    """Count a search for 인기검색어: the normalised words only, nothing about the reader
+    in the database. `client` (an opaque hash) lets each reader count a term once a day,
+    so reloading a results page cannot push a term up the list.
+
+    One UPSERT (SQLite and PostgreSQL speak the same ON CONFLICT), so concurrent searches
+    for the same words never lose a count.
+    """
+    term = " ".join(query.terms)[:100]
+    day = timezone.localdate()
+    if not cache.add(f"searched:{day}:{client}:{hashlib.sha256(term.encode()).hexdigest()[:16]}", 1, 86_400):
+        return
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, term, count) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (day, term) DO UPDATE SET count = {table}.count + 1",
+            [day, term],
+        )

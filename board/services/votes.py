@@ -1,0 +1,39 @@
+"""추천/비추천 on posts."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .. import invalidation
+from ..models import Post, PostVote
+
+VOTE_COUNTER = {PostVote.UP: "upvote_count", PostVote.DOWN: "downvote_count"}
+
+
+def cast_vote(*, user, post, value):
+    """추천/비추천 as Korean boards do it: the same vote again cancels, the other one switches.
+
+    Returns the member's vote afterwards (1, -1 or None). The vote row and the counters
+    change in one transaction; the unique constraint settles a double click.
+    """
+    try:
+        with transaction.atomic():
+            existing = PostVote.objects.select_for_update().filter(user=user, post=post).first()
+            if existing is None:
+                PostVote.objects.create(user=user, post=post, value=value)
+                changes, result = {VOTE_COUNTER[value]: F(VOTE_COUNTER[value]) + 1}, value
+            elif existing.value == value:
+                existing.delete()
+                changes, result = {VOTE_COUNTER[value]: F(VOTE_COUNTER[value]) - 1}, None
+            else:
+                PostVote.objects.filter(pk=existing.pk).update(value=value)
+                changes = {
+                    VOTE_COUNTER[value]: F(VOTE_COUNTER[value]) + 1,
+                    VOTE_COUNTER[existing.value]: F(VOTE_COUNTER[existing.value]) - 1,
+                }
+                result = value
+            invalidation.post_changed(post.pk, post.board.slug)
+            Post.objects.filter(pk=post.pk).update(**changes)  # last: see add_comment
+    except IntegrityError:
+        # A simultaneous request from the same member created the vote first: keep it.
+        return PostVote.objects.filter(user=user, post=post).values_list("value", flat=True).first()
+    return result

@@ -1,0 +1,155 @@
+"""Reading: 홈, a board's list, an article (with its comments and the list it sits in)."""
+
+from django.shortcuts import get_object_or_404, render
+
+from .. import permissions, viewcounts
+from ..forms import CommentForm
+from ..models import Board, Comment, Post, PostVote, attach_tags
+from ..pagecache import cached_for_readers, placeholder
+from ..pagination import Pager, parse_page_number
+from .listing import (
+    FIELD_LABELS,
+    PERIODS,
+    SEARCH_SORTS,
+    SORTS,
+    ListOptions,
+    count_label,
+    count_limit,
+    count_search,
+    pages_label,
+    search_page,
+)
+from .lookups import get_post
+
+HOME_POSTS_PER_BOARD = 6
+LIST_PARAMETERS = ("page", "q", "field", "sort", "period")
+
+
+@cached_for_readers("site")
+def home(request):
+    boards = list(Board.objects.for_menu())
+    sections = [
+        (board, list(Post.objects.visible().in_board(board).for_list().newest_first()[:HOME_POSTS_PER_BOARD]))
+        for board in boards
+    ]
+    return render(request, "board/home.html", {"sections": sections})
+
+
+# An unknown slug finds no cached page (only 200s are stored) and the view says 404.
+@cached_for_readers("board:{slug}", parameters=LIST_PARAMETERS, on_hit=count_search)
+def post_list(request, slug):
+    board = get_object_or_404(Board, slug=slug)
+    options = ListOptions.from_request(request)
+    requested_page = parse_page_number(request.GET.get("page"))
+    fetch, total, total_label = options.apply(board, requested_page)
+    pager = Pager.for_total(requested_page, total, board.page_size)
+    posts = fetch(pager.offset, pager.per_page)
+    show_notices = pager.number == 1 and not options.searching and options.sort == "new"
+    notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first()) if show_notices else []
+    attach_tags(notices + posts)
+    if options.searching:
+        count_search(request)
+    return render(
+        request,
+        "board/post_list.html",
+        {
+            "board": board,
+            "pager": pager,
+            "posts": posts,
+            "notices": notices,
+            "show_tags": True,
+            "options": options,
+            "sorts": SEARCH_SORTS if options.searching else SORTS,
+            "periods": PERIODS,
+            "fields": FIELD_LABELS,
+            "link_query": options.article_query(),
+            "total_label": total_label,
+            "pages_label": pages_label(pager, total_label),
+            "can_write": permissions.can_write_post(request.user, board),
+        },
+    )
+
+
+@cached_for_readers("post:{post_id}", "board:{slug}", live=viewcounts.article_view_count)
+def post_detail(request, slug, post_id):
+    post = get_post(slug, post_id, request.user)
+    return render_article(request, post, view_count=placeholder("view_count"))
+
+
+def render_article(request, post, *, view_count=None, status=200, comment_form=None, error=None):
+    """The article page; also the page a refused comment or vote is shown on, with its
+    message. `view_count` is the text shown as "N 조회" (the live placeholder on the article
+    itself; the stored number otherwise)."""
+    user, board = request.user, post.board
+    options = ListOptions.from_request(request)
+    can_moderate = permissions.can_moderate(user)
+    comments = Comment.objects.for_post(post).threaded(show_hidden=can_moderate)
+    pager, page_posts, newer, older, total_label = article_list(post, options)
+    my_vote = None
+    if user.is_authenticated:
+        my_vote = PostVote.objects.filter(post=post, user=user).values_list("value", flat=True).first()
+        for comment in comments:
+            for item in [comment, *comment.children]:
+                item.editable = permissions.can_edit_comment(user, item)
+    return render(
+        request,
+        "board/post_detail.html",
+        {
+            "board": board,
+            "post": post,
+            "view_count": view_count if view_count is not None else f"{post.view_count:,}",
+            "comments": comments,
+            "comment_form": comment_form or CommentForm(),
+            "can_comment": permissions.can_comment(user, post),
+            "can_edit": permissions.can_edit_post(user, post),
+            "can_moderate": can_moderate,
+            "my_vote": my_vote,
+            "error": error,
+            "pager": pager,
+            "posts": page_posts,
+            "newer_post": newer,
+            "older_post": older,
+            "list_base": board.get_absolute_url(),
+            "link_query": options.article_query(),
+            "options": options,
+            "total_label": total_label,
+            "pages_label": pages_label(pager, total_label),
+        },
+        status=status,
+    )
+
+
+def article_list(post, options):
+    """The list page the article sits on (열람중), with 이전글/다음글: (pager, rows,
+    newer, older, total as shown). Opened from a search, the list is the search's."""
+    board = post.board
+    if options.searching:
+        results = options.results(board)
+        position, fetch = results.newer_than(post), search_page(results)
+        limit = count_limit(position // board.page_size + 1, board.page_size)
+        total = results.count(limit)
+        total_label = count_label(total, limit)
+    else:
+        in_board = Post.objects.visible().in_board(board).newest_first()
+        total, position = board.post_count, in_board.newer_than(post).count()
+        total_label = f"{total:,}"
+        fetch = in_board.for_list().page
+    pager = Pager.containing(position, total, board.page_size)
+    # One row either side of the page, so 이전글/다음글 come from the same query.
+    start = max(pager.offset - 1, 0)
+    window = fetch(start, pager.offset + pager.per_page + 1 - start)
+    newer, older = neighbours(window, post)
+    rows = window[pager.offset - start : pager.offset - start + pager.per_page]
+    for row in rows:
+        row.is_current = row.pk == post.pk
+    return pager, rows, newer, older, total_label
+
+
+def neighbours(window, post):
+    ids = [p.pk for p in window]
+    if post.pk not in ids:
+        return None, None
+    i = ids.index(post.pk)
+    newer = window[i - 1] if i > 0 else None
+    older = window[i + 1] if i + 1 < len(window) else None
+    return newer, older
