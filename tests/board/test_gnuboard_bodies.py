@@ -95,15 +95,17 @@ def test_active_content_is_removed_and_counted_by_kind():
 
 def test_pictures_point_at_their_copies_or_go():
     html = '<p><img src="http://old.example/data/editor/2301/a.jpg" alt="있음"><img src="/data/editor/2301/b.jpg"></p>'
-    urls = {"http://old.example/data/editor/2301/a.jpg": "/media/posts/2026/01/0123456789abcdef.jpg", "/data/editor/2301/b.jpg": ""}
+    copy = "/media/posts/2026/01/0123456789abcdef.jpg"  # named as stored pictures are
+    urls = {"http://old.example/data/editor/2301/a.jpg": copy, "/data/editor/2301/b.jpg": ""}
     markdown, rendered, changes = post_html(html, HTML, urls)
     assert '<img alt="있음" src="/media/posts/2026/01/0123456789abcdef.jpg">' in rendered
     assert "b.jpg" not in markdown and changes == {"missing_image"}
 
 
 def test_attachments_are_shown_above_the_text():
-    markdown, *_ = convert_post((TEXT, "본문", {}, [("사진 (1).png", "/media/posts/2026/01/fedcba9876543210.png")], "제목"))
-    assert markdown == "![사진 (1).png](/media/posts/2026/01/fedcba9876543210.png)\n\n본문"
+    picture = "/media/posts/2026/01/fedcba9876543210.png"
+    markdown, *_ = convert_post((TEXT, "본문", {}, [("사진 (1).png", picture)], "제목"))
+    assert markdown == f"![사진 (1).png]({picture})\n\n본문"
 
 
 def test_tables_stay_tables():
