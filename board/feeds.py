@@ -10,8 +10,6 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
-from accounts.models import display_name_of
-
 from .models import Board, Post
 
 FEED_ITEMS = 30
@@ -89,7 +87,7 @@ class SiteFeed(Feed):
         return item.get_absolute_url()
 
     def item_author_name(self, item):
-        return display_name_of(item.author)
+        return item.byline
 
     def item_pubdate(self, item):
         return item.created_at

@@ -259,3 +259,9 @@ def domain_of(url):
         return ""
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.")
+
+
+def allowed_attribute(tag, name, value):
+    """The posts' attribute allow-list, for code that cleans HTML written elsewhere (the
+    Gnuboard5 importer applies it before converting to Markdown)."""
+    return _allowed_attribute(tag, name, value)

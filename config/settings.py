@@ -173,6 +173,16 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # --- Passwords --------------------------------------------------------------------------
+# Django's own first: members brought over from Gnuboard5 (import_gnuboard) sign in with
+# their old hashes once, and Django then stores the password again with the first hasher.
+from django.conf import global_settings  # noqa: E402
+
+PASSWORD_HASHERS = [
+    *global_settings.PASSWORD_HASHERS,
+    "accounts.hashers.GnuboardPBKDF2PasswordHasher",
+    "accounts.hashers.MySQLPasswordHasher",
+    "accounts.hashers.MySQLOldPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

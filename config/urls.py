@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("u/<str:username>/", accounts_views.profile, name="profile"),
     path("", include("board.urls")),
+    # Last: an imported Gnuboard5 site's old addresses, so no route of ours is shadowed.
+    path("", include("board.legacy_urls")),
 ]
 
 if settings.DEBUG:

@@ -31,6 +31,28 @@ def pytest_collection_modifyitems(config, items):
             config.hook.pytest_deselected(items=left_out)
             items[:] = [item for item in items if marker not in item.keywords]
             print(f"\n{len(left_out)} {marker} test(s) left out: they run with {setting}.")
+    _leave_out_gnuboard_without_mariadb(config, items)
+
+
+def _leave_out_gnuboard_without_mariadb(config, items):
+    """The Gnuboard importer's tests need MariaDB (127.0.0.1:3306, root): left out with a
+    message where it does not answer, unless GNUBOARD_TESTS=required (.ci/run), where
+    that is an error."""
+    import os
+
+    left_out = [item for item in items if "gnuboard" in item.keywords]
+    if not left_out:
+        return
+    from tests.gnuboard.site import available
+
+    reachable, why = available()
+    if reachable:
+        return
+    if os.environ.get("GNUBOARD_TESTS") == "required":
+        raise pytest.UsageError(f"GNUBOARD_TESTS=required, but MariaDB does not answer: {why}")
+    config.hook.pytest_deselected(items=left_out)
+    items[:] = [item for item in items if "gnuboard" not in item.keywords]
+    print(f"\n{len(left_out)} gnuboard test(s) left out: MariaDB does not answer ({why}).")
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,14 @@ EVERYONE = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # An imported Gnuboard5 site's old addresses: redirects only (board/legacy.py).
+    "legacy_board_php",
+    "legacy_rss_php",
+    "legacy_search_php",
+    "legacy_data_file",
+    "legacy_data_editor",
+    "legacy_short_post",
+    "legacy_short_board",
 }
 RESTRICTED = EDIT_BY_OWNER | MODERATORS_ONLY | MEMBERS_ONLY
 

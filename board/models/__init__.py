@@ -2,6 +2,7 @@
 search index and moderation (reports, the log)."""
 
 from .comments import Comment, CommentQuerySet
+from .legacy import LegacyLink, LegacyRecord
 from .moderation import ModerationLog, Report, ReportedComment, ReportedPost
 from .posts import (
     ACCESS_CHOICES,
@@ -14,6 +15,7 @@ from .posts import (
     PostQuerySet,
     PostVote,
     attach_tags,
+    byline_of,
     visible_post_condition,
 )
 from .search_index import CommentSearch, PostSearch, SearchTerm
@@ -27,6 +29,8 @@ __all__ = [
     "Comment",
     "CommentQuerySet",
     "CommentSearch",
+    "LegacyLink",
+    "LegacyRecord",
     "ModerationLog",
     "Post",
     "PostImage",
@@ -38,5 +42,6 @@ __all__ = [
     "ReportedPost",
     "SearchTerm",
     "attach_tags",
+    "byline_of",
     "visible_post_condition",
 ]

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .. import markup
-from .posts import Post, visible_post_condition
+from .posts import Post, byline_of, visible_post_condition
 
 
 class CommentQuerySet(models.QuerySet):
@@ -81,6 +81,7 @@ class Comment(models.Model):
     hidden_by_ban = models.BooleanField("정지로 숨김", default=False, editable=False)
     # As Post.submission_key: the same form sent twice finds this comment.
     submission_key = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    guest_name = models.CharField("비회원 이름", max_length=50, blank=True, editable=False, default="", db_default="")
 
     objects = CommentQuerySet.as_manager()
 
@@ -110,3 +111,7 @@ class Comment(models.Model):
     @property
     def is_visible(self):
         return not (self.is_deleted or self.is_hidden)
+
+    @property
+    def byline(self):
+        return byline_of(self)

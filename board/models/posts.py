@@ -9,6 +9,8 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from accounts.models import display_name_of
+
 from .. import markup
 
 
@@ -146,6 +148,14 @@ def attach_tags(posts):
     return posts
 
 
+def byline_of(item):
+    """작성자 of a post or comment: the member's name, or for a visitor's post imported from
+    Gnuboard5 the name they gave, marked so that nobody passes for a member."""
+    if item.author_id is None and item.guest_name:
+        return f"{item.guest_name} (비회원)"
+    return display_name_of(item.author)
+
+
 class Post(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="posts", verbose_name="게시판")
     author = models.ForeignKey(
@@ -182,6 +192,14 @@ class Post(models.Model):
     # The one-time key of the form that wrote it: the same form sent again (Back, then 등록
     # again; a double tap on a slow phone) finds this post instead of making a second one.
     submission_key = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    # Imported from a site that let visitors write (Gnuboard5's 비회원 글): the name they gave.
+    # Empty for members' posts; with no author and no guest name the author is withdrawn.
+    # A database default too, so bulk inserts naming only the other columns still work.
+    guest_name = models.CharField("비회원 이름", max_length=50, blank=True, editable=False, default="", db_default="")
+    # 답변글: a post written as an answer to another post (Gnuboard5's wr_reply).
+    answer_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="answers", verbose_name="답변한 글"
+    )
 
     tags = TaggableManager("태그", blank=True)
 
@@ -234,6 +252,11 @@ class Post(models.Model):
     @property
     def is_new(self):
         return self.created_at >= timezone.now() - timedelta(hours=settings.BOARD_NEW_BADGE_HOURS)
+
+    @property
+    def byline(self):
+        """작성자 as pages show it (see byline_of)."""
+        return byline_of(self)
 
     @property
     def first_image_url(self):
