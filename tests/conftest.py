@@ -25,12 +25,45 @@ def pytest_collection_modifyitems(config, items):
         "faults": (postgresql and settings.REDIS_URL, "DATABASE_URL=postgres… and REDIS_URL"),
         "redis": (settings.REDIS_URL, "REDIS_URL"),
     }
+    if any("tmpfs" in item.keywords for item in items):
+        needs["tmpfs"] = (can_mount_tmpfs(), "root, where `mount -t tmpfs` works")
     for marker, (available, setting) in needs.items():
         left_out = [item for item in items if marker in item.keywords]
         if left_out and not available:
             config.hook.pytest_deselected(items=left_out)
             items[:] = [item for item in items if marker not in item.keywords]
             print(f"\n{len(left_out)} {marker} test(s) left out: they run with {setting}.")
+
+
+def can_mount_tmpfs():
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as probe:
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", probe], capture_output=True)
+        if mounted.returncode == 0:
+            subprocess.run(["umount", probe], check=True)
+        return mounted.returncode == 0
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """tiny_disk(name, size) mounts a tmpfs of `size` (e.g. "1m") at tmp_path/name: a real
+    disk that fills up (tests marked tmpfs; left out where mounting is not allowed)."""
+    import subprocess
+
+    mounted = []
+
+    def mount(name, size):
+        path = tmp_path / name
+        path.mkdir(exist_ok=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)], check=True)
+        mounted.append(path)
+        return path
+
+    yield mount
+    for path in mounted:
+        subprocess.run(["umount", "--lazy", str(path)], check=False)
 
 
 @pytest.fixture(scope="session")
