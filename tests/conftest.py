@@ -67,6 +67,60 @@ def tiny_disk(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """One S3-compatible server (moto) for the session (tests/servers.py)."""
+    from .servers import S3Server
+
+    server = S3Server(tmp_path_factory.mktemp("s3") / "moto.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, monkeypatch):
+    """A new public-read bucket on the S3 server: .env (the MEDIA_S3_* and AWS_* variables
+    of an app server), .storage and .media_url (what settings make of them), .objects()."""
+    import json
+    import secrets
+    from types import SimpleNamespace
+
+    import boto3
+
+    from config.settings import object_storage
+
+    credentials = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
+    for name, value in credentials.items():
+        monkeypatch.setenv(name, value)
+    name = f"media-{secrets.token_hex(4)}"
+    client = boto3.client("s3", endpoint_url=s3_server.endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=name)
+    # Readable by anyone, as pages link the pictures (docs/deploy.md has the same policy).
+    policy = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{name}/*"}
+    client.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": [policy]}))
+    env = {
+        "MEDIA_S3_BUCKET": name,
+        "MEDIA_S3_ENDPOINT_URL": s3_server.endpoint,
+        "MEDIA_S3_REGION": "us-east-1",
+        **credentials,
+    }
+    storage, media_url = object_storage(name, endpoint_url=s3_server.endpoint, region="us-east-1")
+
+    def objects():
+        pages = client.get_paginator("list_objects_v2").paginate(Bucket=name)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", ()))
+
+    return SimpleNamespace(name=name, env=env, storage=storage, media_url=media_url, client=client, objects=objects)
+
+
+@pytest.fixture
+def media_in_bucket(s3_bucket, settings):
+    """This test's uploads go to a bucket of the S3 server instead of the media folder."""
+    settings.STORAGES = {**settings.STORAGES, "default": s3_bucket.storage}
+    settings.MEDIA_URL = s3_bucket.media_url
+    return s3_bucket
+
+
+@pytest.fixture(scope="session")
 def static_root(tmp_path_factory):
     """Static files collected once for every test that starts gunicorn (tests/servers.py)."""
     from .servers import collect_static

@@ -139,6 +139,38 @@ class Gunicorn:
             self._log.close()
 
 
+class S3Server:
+    """An S3-compatible server on a free loopback port: moto in server mode, standing in
+    for MinIO or a cloud bucket (the endpoint that MEDIA_S3_ENDPOINT_URL names)."""
+
+    def __init__(self, log_path):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(log_path)
+        self._log = open(self.log_path, "wb")  # noqa: SIM115  (closed in stop())
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            assert self.process.poll() is None, self.log_path.read_text(errors="replace")
+            try:
+                with urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=2):  # noqa: S310
+                    return
+            except OSError:
+                assert time.monotonic() < deadline, f"moto did not start:\n{self.log_path.read_text()}"
+                time.sleep(0.1)
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        finally:
+            self._log.close()
+
+
 @dataclass
 class Response:
     status: int

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -232,17 +233,22 @@ def test_a_backup_that_fills_its_disk_fails_in_korean_and_leaves_nothing(busy_si
 # --- 7. Restore --------------------------------------------------------------------------
 
 SETUP = f"""
-import json
+import io, json
+from PIL import Image
+from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import User
-from board import services
+from board import images, services
 from board.models import Board
 board = services.save_board(board=Board(slug="ainews", name="AI 뉴스"))
 writer = User(username="writer", nickname="글쓴이", email="writer@example.com")
 writer.set_password("{PASSWORD}")
 writer.save()
-titles = ("복원 전 글 가", "복원 전 글 나")
-posts = [services.create_post(board=board, author=writer, title=t, body="복원 시험 본문") for t in titles]
-print(json.dumps([p.pk for p in posts]))
+png = io.BytesIO()
+Image.new("RGB", (300, 200), (200, 30, 30)).save(png, "PNG")
+picture = images.prepare_upload(SimpleUploadedFile("사진.png", png.getvalue(), "image/png"))
+first = services.create_post(board=board, author=writer, title="복원 전 글 가", body="사진 있는 글", images=[picture])
+second = services.create_post(board=board, author=writer, title="복원 전 글 나", body="복원 시험 본문")
+print(json.dumps([first.pk, second.pk, first.images.get().image.url]))
 """
 
 
@@ -257,8 +263,13 @@ def view(base, path, readers):
     return views_shown(pages[-1])
 
 
-def test_restore_brings_the_backup_back_and_forgets_cached_pages_and_view_totals(site, tmp_path):
-    first, _ = site.run(SETUP)
+@pytest.mark.parametrize("uploads", ["folder", "bucket"])
+def test_restore_brings_the_backup_back_and_forgets_cached_pages_and_view_totals(site, tmp_path, uploads, request):
+    """The media are not in the backup: in a bucket or in the folder, a restored post's
+    picture is where it was."""
+    if uploads == "bucket":
+        site.env.update(request.getfixturevalue("s3_bucket").env)
+    first, _, picture = site.run(SETUP)
     # Totals stay in Redis (where REDIS_URL is set) until something writes them down.
     server = Gunicorn({**site.env, "BOARD_VIEW_FLUSH_SECONDS": "3600"}, tmp_path / "gunicorn.log")
     try:
@@ -306,6 +317,12 @@ def test_restore_brings_the_backup_back_and_forgets_cached_pages_and_view_totals
         assert again.status == 302 and again.headers["Location"] == late_path
         assert view(base, late_path, 1) == 1
         assert "복원 뒤에 쓴 글" in Browser().get(f"{base}{late_path}").text
+        assert f'src="{picture}"' in Browser().get(f"{base}/b/ainews/{first}/").text
+        if uploads == "bucket":
+            with urllib.request.urlopen(picture, timeout=10) as served:  # noqa: S310  (the local S3 server)
+                assert served.status == 200 and served.headers["Content-Type"] == "image/png"
+        else:
+            assert (Path(site.env["MEDIA_ROOT"]) / picture.removeprefix("/media/")).is_file()
         assert "Traceback" not in server.log()
     finally:
         server.stop()

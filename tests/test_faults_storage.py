@@ -8,6 +8,7 @@ against gunicorn with a real 1 MB tmpfs as the media folder.
 
 import errno
 import re
+import time
 from html import unescape
 
 import pytest
@@ -258,3 +259,66 @@ def test_gunicorn_on_a_full_1mb_media_disk_keeps_nothing_and_answers_with_the_fo
     log = server.log()
     assert "Traceback" not in log
     assert log.count("Pictures not stored (out of space)") == 2
+
+
+# --- The same with the uploads in an S3-compatible bucket ---------------------------------
+
+
+@pytest.fixture
+def full_bucket(media_in_bucket):
+    """full_bucket(n): the bucket (on the S3 server) takes `n` more objects, then answers as
+    MinIO does when its drives are full: 507 XMinioStorageFull. A PUT stores all of an
+    object or nothing, so there is no partial object to find."""
+    from botocore.exceptions import ClientError
+
+    base = import_string(settings.STORAGES["default"]["BACKEND"])
+
+    class FullBucket(base):
+        def _save(self, name, content):
+            if self.objects_left <= 0:
+                error = {"Code": "XMinioStorageFull", "Message": "Storage backend has reached its minimum free drive"}
+                raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 507}}, "PutObject")
+            self.objects_left -= 1
+            return super()._save(name, content)
+
+    def fill(room):
+        storage = FullBucket(**settings.STORAGES["default"]["OPTIONS"])
+        storage.objects_left = room
+        default_storage._wrapped = storage
+
+    yield fill
+    default_storage._wrapped = empty
+
+
+@pytest.mark.parametrize("room", [0, 1, 2, 3])
+def test_a_full_bucket_mid_upload_leaves_no_object_and_gives_the_form_back(
+    member_client, board, settings, media_in_bucket, full_bucket, room
+):
+    full_bucket(room)
+
+    response = member_client.post(
+        "/b/ainews/write/", {"title": "버킷이 찬 날", "body": "본문", "tags_text": "", "images": two_pictures()}
+    )
+
+    assert response.status_code == 507
+    assert FULL_MESSAGE in main_text(response) and form_value(response, "title") == "버킷이 찬 날"
+    assert not Post.objects.exists() and not PostImage.objects.exists()
+    assert media_in_bucket.objects() == []  # the `room` objects stored before the refusal: deleted
+    assert stored_files(settings) == []
+
+
+def test_an_unreachable_bucket_is_a_503_within_seconds(member_client, board, settings, media_in_bucket):
+    from tests.servers import free_port
+
+    options = {**settings.STORAGES["default"]["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{free_port()}"}
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
+    started = time.monotonic()
+
+    response = member_client.post(
+        "/b/ainews/write/", {"title": "버킷이 꺼진 날", "body": "본문", "tags_text": "", "images": two_pictures()}
+    )
+
+    assert response.status_code == 503
+    assert "이미지 저장소에 문제가 있어" in main_text(response) and form_value(response, "title") == "버킷이 꺼진 날"
+    assert not Post.objects.exists()
+    assert time.monotonic() - started < 10
