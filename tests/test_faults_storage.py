@@ -322,3 +322,28 @@ def test_an_unreachable_bucket_is_a_503_within_seconds(member_client, board, set
     assert "이미지 저장소에 문제가 있어" in main_text(response) and form_value(response, "title") == "버킷이 꺼진 날"
     assert not Post.objects.exists()
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.slow
+@pytest.mark.tmpfs
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_full_temporary_folder_while_receiving_a_big_upload_is_a_korean_507(tiny_disk, start_server):
+    """Uploads over 2.5 MB are spooled to the temporary folder (TMPDIR) while the request
+    is read, before any view runs: filling it is the same fault one step earlier."""
+    from tests.servers import Browser, manage
+
+    spool = tiny_disk("spool", "1m")
+    server = start_server(TMPDIR=str(spool))
+    manage(server.env, "shell", "-c", SETUP_SITE)
+    member = Browser()
+    assert member.post(f"{server.base}/accounts/login/", {"username": "writer", "password": PASSWORD}).status == 302
+    big = ("큰사진.png", png_bytes((1200, 1000), noise=True), "image/png")  # 3.6 MB
+    typed = {"title": "임시 폴더가 찬 날", "body": "본문", "tags_text": "", "source_url": ""}
+
+    refused = member.post(f"{server.base}/b/ainews/write/", typed, files={"images": [big]})
+
+    assert refused.status == 507
+    assert FULL_MESSAGE in refused.text
+    assert files_on(spool) == []
+    assert "임시 폴더가 찬 날" not in Browser().get(f"{server.base}/b/ainews/").text
+    assert "Traceback" not in server.log()
