@@ -13,16 +13,18 @@ _counter = itertools.count(1)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Multi-node and fault tests need the production path (PostgreSQL and Redis), and the
-    tests of Redis-kept view counts need Redis; the SQLite pass of `make test` leaves them
-    out and says so, and .ci/run's second pass runs them."""
+    """Multi-node tests and the fault tests marked pg_redis need the production path
+    (PostgreSQL and Redis), and the tests of Redis-kept view counts need Redis; the SQLite
+    pass of `make test` leaves them out and says so, and .ci/run's second pass runs them."""
     from django.conf import settings
 
     postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     needs = {
         "multinode": (postgresql and settings.REDIS_URL, "DATABASE_URL=postgres… and REDIS_URL"),
-        # Fault runs start their own redis-server and PostgreSQL cluster; .ci/run's second pass.
-        "faults": (postgresql and settings.REDIS_URL, "DATABASE_URL=postgres… and REDIS_URL"),
+        # Fault runs that kill Redis or stop PostgreSQL start their own redis-server and
+        # PostgreSQL cluster (tests/test_faults.py); .ci/run's second pass. The other fault
+        # tests (disk, backup, restore) run in both passes.
+        "pg_redis": (postgresql and settings.REDIS_URL, "DATABASE_URL=postgres… and REDIS_URL"),
         "redis": (settings.REDIS_URL, "REDIS_URL"),
     }
     if any("tmpfs" in item.keywords for item in items):
