@@ -107,7 +107,7 @@ def _copy_sqlite(path):
 
 def _check_sqlite(path):
     try:
-        copy = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        copy = _open_read_only(path)
         try:
             result = copy.execute("PRAGMA quick_check").fetchone()[0]
             tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -119,6 +119,11 @@ def _check_sqlite(path):
         raise BackupError(f"{path}: 검사에 실패했습니다 ({result}).")
     if not {"django_migrations", "board_post"} <= tables:
         raise BackupError(f"{path}: 이 사이트의 데이터베이스가 아닙니다.")
+
+
+def _open_read_only(path):
+    """Opened so that nothing is written to the backup, not even a journal."""
+    return sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
 
 
 def _dump_postgresql(path):
@@ -133,7 +138,9 @@ def _pg_connection_args():
 
 
 def _run_pg(command, what):
-    env = {**os.environ, "PGPASSWORD": connection.settings_dict["PASSWORD"] or ""}
+    env = dict(os.environ)
+    if connection.settings_dict["PASSWORD"]:
+        env["PGPASSWORD"] = connection.settings_dict["PASSWORD"]
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # noqa: S603
     if result.returncode:
         raise BackupError(f"{what} 실패 (종료 코드 {result.returncode}): {result.stderr.strip()[-2000:]}")
@@ -172,7 +179,7 @@ def restore_backup(source):
 def _restore_sqlite(source):
     _check_sqlite(source)
     connection.ensure_connection()
-    backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    backup = _open_read_only(source)
     try:
         # Into the live database through SQLite's own locking (the busy timeout applies),
         # never by copying the file over it: workers with the file open would go on
