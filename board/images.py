@@ -25,6 +25,7 @@ ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # found taken gets "_" and 7 letters or digits. markup.py lets a local <img> show only
 # these.
 STORED_NAME = re.compile(r"(?:posts|thumbs)/\d{4}/\d{2}/[0-9a-f]{16}(?:_[A-Za-z0-9]{7})?\.(?:jpg|png|gif|webp)")
+CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 DISPLAY_MAX_WIDTH = 1600
 THUMBNAIL_SIZE = (240, 160)
 
@@ -68,7 +69,7 @@ def prepare_upload(upload):
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            extension = ALLOWED_FORMATS[image.format]
+            extension, content_type = ALLOWED_FORMATS[image.format], CONTENT_TYPES[image.format]
             icc_profile = image.info.get("icc_profile")
             display = _encode_display(image, icc_profile)
             thumbnail = _encode_thumbnail(image, icc_profile)
@@ -86,9 +87,17 @@ def prepare_upload(upload):
     stem = secrets.token_hex(8)
     return PreparedImage(
         original_name=name,
-        display=ContentFile(display, name=f"{stem}.{extension}"),
-        thumbnail=ContentFile(thumbnail, name=f"{stem}.jpg"),
+        display=_content(display, f"{stem}.{extension}", content_type),
+        thumbnail=_content(thumbnail, f"{stem}.jpg", "image/jpeg"),
     )
+
+
+def _content(data, name, content_type):
+    # The type of the format written, sent by an object store as Content-Type (the local
+    # folder's web server goes by the extension, which says the same).
+    content = ContentFile(data, name=name)
+    content.content_type = content_type
+    return content
 
 
 def _size_label(size):

@@ -6,14 +6,20 @@ and store them. A clear Korean 400 is what the sender of a mangled request shoul
 
 Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files, and multipart bodies
 that cannot be parsed raise while the form is read here; Django answers those with its
-400 handler (board.views.system.bad_request, the same Korean page).
+400 handler (board.views.system.bad_request, the same Korean page). A full temporary
+folder while pictures are received is a Korean 507 page (docs/deploy.md).
 """
 
 import codecs
+import logging
 from urllib.parse import unquote_to_bytes
 
 from django.http import UnreadablePostError
 from django.shortcuts import render
+
+from .storage import is_out_of_space
+
+logger = logging.getLogger(__name__)
 
 STRICT_UTF8 = "board-strict-utf-8"
 
@@ -45,6 +51,11 @@ def reject_malformed_input(get_response):
                 # The body stopped coming before its Content-Length was reached (the
                 # server's read timeout, config/gunicorn.py): a 400 now, not a worker held.
                 clean = False
+            except OSError as error:
+                # Pictures over 2.5 MB are spooled to the temporary folder as they arrive.
+                if not is_out_of_space(error):
+                    raise
+                return out_of_space(request)
             if not clean:
                 return refuse(request)
         return get_response(request)
@@ -92,3 +103,17 @@ def is_clean(urlencoded):
 
 def refuse(request):
     return render(request, "400.html", status=400)
+
+
+def out_of_space(request):
+    # The half-received file would go with the request's garbage, some time later; the
+    # disk needs the room now.
+    for handler in request.upload_handlers:
+        spooled = getattr(handler, "file", None)
+        if spooled is not None:
+            try:
+                spooled.close()  # a temporary file: removed on close
+            except OSError:
+                pass
+    logger.warning("Upload not received, the temporary folder is full: %s %s", request.method, request.path)
+    return render(request, "507.html", status=507)

@@ -238,6 +238,25 @@ def _take(client, batch):
     return ids, {i: int(t) for i, t in zip(ids, values, strict=True) if t}
 
 
+def forget_totals():
+    """Drop every running total, its stamp and the flush bookkeeping from Redis, without
+    writing them to the database: after a restore (board/backups.py) the restored numbers
+    are the truth, and a total kept for an id the restore removed would be inherited by the
+    next post that gets that id. Returns how many keys went; raises CacheUnavailable when
+    Redis is away."""
+    if not _in_redis():
+        return 0
+    pattern = "".join(f"\\{ch}" if ch in "\\*?[]" else ch for ch in _key("")) + "*"
+
+    def drop(client):
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+        return len(keys)
+
+    return cache.run(drop)
+
+
 def _count_in_database(post_id):
     """One statement, UPDATE ... RETURNING (SQLite 3.35+, PostgreSQL): no SELECT after it.
     The ORM's update() cannot return the value.

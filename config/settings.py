@@ -8,6 +8,7 @@ DATABASE_URL (PostgreSQL) and REDIS_URL. See docs/deploy.md.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -203,8 +204,47 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+
+def object_storage(bucket, *, endpoint_url="", public_url="", region="", addressing_style=""):
+    """STORAGES["default"] for an S3-compatible bucket, and the MEDIA_URL its files are
+    served from (docs/deploy.md). Credentials come from AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY (or the machine's role), read by boto3 itself.
+
+    Pages store the URLs of pictures (in the rendered body and as thumbnails), so they must
+    be public and lasting: no signed URLs that expire. Names are random and never reused,
+    so the files may be cached for a year."""
+    if not public_url:
+        public_url = f"{endpoint_url.rstrip('/')}/{bucket}" if endpoint_url else f"https://{bucket}.s3.amazonaws.com"
+    from botocore.config import Config
+
+    public = urlsplit(public_url.rstrip("/"))
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
+        "client_config": Config(
+            # Path style by default for another provider's endpoint (MinIO, Ceph and most
+            # others serve it; AWS itself takes virtual hosts).
+            s3={"addressing_style": addressing_style or ("path" if endpoint_url else "auto")},
+            # A store that does not answer costs a member seconds, not a worker's 30 s
+            # timeout: one retry, short timeouts (botocore's default: 60 s, 4 retries).
+            connect_timeout=3,
+            read_timeout=20,
+            retries={"mode": "standard", "total_max_attempts": 2},
+        ),
+        "custom_domain": public.netloc + public.path,
+        "url_protocol": f"{public.scheme}:",
+        "querystring_auth": False,
+        "file_overwrite": False,  # a name collision gets another name, never replaces a picture
+        "default_acl": None,  # readable through the bucket's policy; ACLs are off on new AWS buckets
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, f"{public.geturl()}/"
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The local folder; a failed write leaves no part of a file (board/storage.py).
+    "default": {"BACKEND": "board.storage.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -213,6 +253,17 @@ STORAGES = {
         )
     },
 }
+
+# Uploads in an S3-compatible bucket shared by every app server (docs/deploy.md).
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"], MEDIA_URL = object_storage(
+        MEDIA_S3_BUCKET,
+        endpoint_url=os.environ.get("MEDIA_S3_ENDPOINT_URL", ""),
+        public_url=os.environ.get("MEDIA_S3_PUBLIC_URL", ""),
+        region=os.environ.get("MEDIA_S3_REGION", ""),
+        addressing_style=os.environ.get("MEDIA_S3_ADDRESSING_STYLE", ""),
+    )
 
 CSRF_FAILURE_VIEW = "board.views.system.csrf_failure"
 # --- Security -----------------------------------------------------------------------------
@@ -235,6 +286,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+if MEDIA_URL.startswith("http:"):
+    # A bucket over plain http (a local S3 server): "https:" alone would block its pictures.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_URL)
 # Production (DJANGO_DEBUG=0) is HTTPS-only by default; `make serve` turns the HTTPS parts
 # off to run the production settings over plain HTTP on 127.0.0.1.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -318,7 +372,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "AI 뉴스 보드 <nor
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 _email_url = os.environ.get("EMAIL_URL", "")
 if _email_url:
-    from urllib.parse import parse_qs, unquote, urlsplit
+    from urllib.parse import parse_qs, unquote
 
     _parts = urlsplit(_email_url)
     _query = parse_qs(_parts.query)

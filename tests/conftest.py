@@ -13,18 +13,22 @@ _counter = itertools.count(1)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Multi-node and fault tests need the production path (PostgreSQL and Redis), and the
-    tests of Redis-kept view counts need Redis; the SQLite pass of `make test` leaves them
-    out and says so, and .ci/run's second pass runs them."""
+    """Multi-node tests and the fault tests marked pg_redis need the production path
+    (PostgreSQL and Redis), and the tests of Redis-kept view counts need Redis; the SQLite
+    pass of `make test` leaves them out and says so, and .ci/run's second pass runs them."""
     from django.conf import settings
 
     postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     needs = {
         "multinode": (postgresql and settings.REDIS_URL, "DATABASE_URL=postgres… and REDIS_URL"),
-        # Fault runs start their own redis-server and PostgreSQL cluster; .ci/run's second pass.
-        "faults": (postgresql and settings.REDIS_URL, "DATABASE_URL=postgres… and REDIS_URL"),
+        # Fault runs that kill Redis or stop PostgreSQL start their own redis-server and
+        # PostgreSQL cluster (tests/test_faults.py); .ci/run's second pass. The other fault
+        # tests (disk, backup, restore) run in both passes.
+        "pg_redis": (postgresql and settings.REDIS_URL, "DATABASE_URL=postgres… and REDIS_URL"),
         "redis": (settings.REDIS_URL, "REDIS_URL"),
     }
+    if any("tmpfs" in item.keywords for item in items):
+        needs["tmpfs"] = (can_mount_tmpfs(), "root, where `mount -t tmpfs` works")
     for marker, (available, setting) in needs.items():
         left_out = [item for item in items if marker in item.keywords]
         if left_out and not available:
@@ -53,6 +57,91 @@ def _leave_out_gnuboard_without_mariadb(config, items):
     config.hook.pytest_deselected(items=left_out)
     items[:] = [item for item in items if "gnuboard" not in item.keywords]
     print(f"\n{len(left_out)} gnuboard test(s) left out: MariaDB does not answer ({why}).")
+
+
+def can_mount_tmpfs():
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as probe:
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", probe], capture_output=True)
+        if mounted.returncode == 0:
+            subprocess.run(["umount", probe], check=True)
+        return mounted.returncode == 0
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """tiny_disk(name, size) mounts a tmpfs of `size` (e.g. "1m") at tmp_path/name: a real
+    disk that fills up (tests marked tmpfs; left out where mounting is not allowed)."""
+    import subprocess
+
+    mounted = []
+
+    def mount(name, size):
+        path = tmp_path / name
+        path.mkdir(exist_ok=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)], check=True)
+        mounted.append(path)
+        return path
+
+    yield mount
+    for path in mounted:
+        subprocess.run(["umount", "--lazy", str(path)], check=False)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """One S3-compatible server (moto) for the session (tests/servers.py)."""
+    from .servers import S3Server
+
+    server = S3Server(tmp_path_factory.mktemp("s3") / "moto.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, monkeypatch):
+    """A new public-read bucket on the S3 server: .env (the MEDIA_S3_* and AWS_* variables
+    of an app server), .storage and .media_url (what settings make of them), .objects()."""
+    import json
+    import secrets
+    from types import SimpleNamespace
+
+    import boto3
+
+    from config.settings import object_storage
+
+    credentials = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
+    for name, value in credentials.items():
+        monkeypatch.setenv(name, value)
+    name = f"media-{secrets.token_hex(4)}"
+    client = boto3.client("s3", endpoint_url=s3_server.endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=name)
+    # Readable by anyone, as pages link the pictures (docs/deploy.md has the same policy).
+    policy = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{name}/*"}
+    client.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": [policy]}))
+    env = {
+        "MEDIA_S3_BUCKET": name,
+        "MEDIA_S3_ENDPOINT_URL": s3_server.endpoint,
+        "MEDIA_S3_REGION": "us-east-1",
+        **credentials,
+    }
+    storage, media_url = object_storage(name, endpoint_url=s3_server.endpoint, region="us-east-1")
+
+    def objects():
+        pages = client.get_paginator("list_objects_v2").paginate(Bucket=name)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", ()))
+
+    return SimpleNamespace(name=name, env=env, storage=storage, media_url=media_url, client=client, objects=objects)
+
+
+@pytest.fixture
+def media_in_bucket(s3_bucket, settings):
+    """This test's uploads go to a bucket of the S3 server instead of the media folder."""
+    settings.STORAGES = {**settings.STORAGES, "default": s3_bucket.storage}
+    settings.MEDIA_URL = s3_bucket.media_url
+    return s3_bucket
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,16 @@ def database_url(database):
     return f"postgres://{user}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
 
 
+def manage(env, *args, check=True, timeout=300):
+    """`python manage.py …` with a server's settings; the finished process (output as text)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if check and result.returncode:
+        raise AssertionError(f"manage.py {' '.join(args)} exited {result.returncode}:\n{result.stdout}{result.stderr}")
+    return result
+
+
 def django_json(command, env):
     """`python -m tests.load prepare|report` with a server's settings: its JSON output."""
     result = subprocess.run(
@@ -129,6 +139,38 @@ class Gunicorn:
             self._log.close()
 
 
+class S3Server:
+    """An S3-compatible server on a free loopback port: moto in server mode, standing in
+    for MinIO or a cloud bucket (the endpoint that MEDIA_S3_ENDPOINT_URL names)."""
+
+    def __init__(self, log_path):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(log_path)
+        self._log = open(self.log_path, "wb")  # noqa: SIM115  (closed in stop())
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            assert self.process.poll() is None, self.log_path.read_text(errors="replace")
+            try:
+                with urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=2):  # noqa: S310
+                    return
+            except OSError:
+                assert time.monotonic() < deadline, f"moto did not start:\n{self.log_path.read_text()}"
+                time.sleep(0.1)
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        finally:
+            self._log.close()
+
+
 @dataclass
 class Response:
     status: int
@@ -151,11 +193,17 @@ class Browser:
     def get(self, url, headers=None):
         return self._open(urllib.request.Request(url, headers=headers or {}))
 
-    def post(self, url, data, form_url=None):
-        """Post a form as a person does: open the page, take its CSRF token, submit."""
+    def post(self, url, data, form_url=None, files=None):
+        """Post a form as a person does: open the page, take its CSRF token, submit.
+        `files` ({field: [(name, bytes, content type), …]}) sends it as multipart."""
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(form_url or url).text).group(1)
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        return self._open(urllib.request.Request(url, data=body, headers={"Referer": form_url or url}))
+        fields = {**data, "csrfmiddlewaretoken": token}
+        headers = {"Referer": form_url or url}
+        if files is None:
+            body = urllib.parse.urlencode(fields).encode()
+        else:
+            body, headers["Content-Type"] = multipart(fields, files)
+        return self._open(urllib.request.Request(url, data=body, headers=headers))
 
     def send(self, url, data, headers=None):
         """Post with the CSRF cookie already held, as the page's script does (X-CSRFToken)."""
@@ -179,6 +227,20 @@ class Browser:
                 return Response(response.status, response.read().decode(), dict(response.headers))
         except urllib.error.HTTPError as error:
             return Response(error.code, error.read().decode(errors="replace"), dict(error.headers))
+
+
+def multipart(fields, files):
+    """A multipart/form-data body as a browser sends one: (body, content type)."""
+    boundary = "----ainews-test-" + os.urandom(8).hex()
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, uploads in files.items():
+        for filename, content, content_type in uploads:
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            parts.append(f"{head}Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

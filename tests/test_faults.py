@@ -18,7 +18,12 @@ import pytest
 
 from .servers import ROOT, Browser, PostgresServer, RedisServer, django_json
 
-pytestmark = [pytest.mark.faults, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.pg_redis,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture

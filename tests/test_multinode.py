@@ -1,14 +1,19 @@
-"""Two app servers sharing PostgreSQL and Redis, as two nodes behind a load balancer.
+"""Two app servers sharing PostgreSQL, Redis and a bucket of uploads (on a local
+S3-compatible server), as two nodes behind a load balancer.
 
 Runs where the production path is configured (DATABASE_URL=postgres…, REDIS_URL): the
 second pass of .ci/run. Each node is a real gunicorn on its own loopback port.
 """
 
+import io
 import re
+import time
+import urllib.request
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from PIL import Image
 
 from accounts.models import User
 from board.models import Board, Comment, Post
@@ -27,18 +32,23 @@ pytestmark = [
 
 
 @pytest.fixture
-def nodes(static_root, tmp_path):
-    env = production_env(
-        database_url=database_url(settings.DATABASES["default"]),
-        static_root=static_root,
-        media_root=tmp_path / "media",
-        BOARD_COMMENT_RATE="3",
-        # A day's window: the limit counts in fixed windows, and one a minute long could
-        # start again in the middle of the test (it did, at 15:10:00).
-        BOARD_COMMENT_RATE_WINDOW="86400",
-        GUNICORN_WORKERS="1",
-    )
-    servers = [Gunicorn(env, tmp_path / f"node{i}.log") for i in range(2)]
+def nodes(static_root, tmp_path, s3_bucket):
+    """Two nodes sharing PostgreSQL, Redis and one bucket of uploads on an S3-compatible
+    server; each has a media folder of its own, which must stay empty."""
+    servers = []
+    for i in range(2):
+        env = production_env(
+            database_url=database_url(settings.DATABASES["default"]),
+            static_root=static_root,
+            media_root=tmp_path / f"media{i}",
+            BOARD_COMMENT_RATE="3",
+            # A day's window: the limit counts in fixed windows, and one a minute long could
+            # start again in the middle of the test (it did, at 15:10:00).
+            BOARD_COMMENT_RATE_WINDOW="86400",
+            GUNICORN_WORKERS="1",
+            **s3_bucket.env,
+        )
+        servers.append(Gunicorn(env, tmp_path / f"node{i}.log"))
     try:
         for server in servers:
             server.wait_until_healthy()
@@ -107,3 +117,41 @@ def test_two_nodes_share_sessions_writes_moderation_and_rate_limits(nodes, peopl
     ]
     assert statuses == [302, 302, 429]
     assert Comment.objects.filter(author=people[1]["reader"]).count() == 3
+
+
+def test_a_picture_uploaded_through_one_node_is_served_through_the_other(nodes, people, s3_bucket, tmp_path):
+    a, b = nodes
+    writer = Browser()
+    log_in(writer, a, "writer")
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 800), (20, 120, 220)).save(picture, "PNG")
+    started = time.monotonic()
+    written = writer.post(
+        f"{a}/b/ainews/write/",
+        {"title": "사진 올린 글", "body": "[이미지1]", "tags_text": "", "source_url": ""},
+        files={"images": [("노드A.png", picture.getvalue(), "image/png")]},
+    )
+    assert written.status == 302
+    article = written.headers["Location"]
+
+    # Node B's pages link the picture and its thumbnail in the shared bucket.
+    page = Browser().get(f"{b}{article}")
+    src = re.search(r'<div class="prose">.*?<img[^>]+src="([^"]+)"', page.text, re.S).group(1)
+    assert src.startswith(f"{s3_bucket.env['MEDIA_S3_ENDPOINT_URL']}/{s3_bucket.name}/posts/")
+    assert (
+        f"img-src 'self' https: {s3_bucket.env['MEDIA_S3_ENDPOINT_URL']}/{s3_bucket.name}/"
+        in (page.headers["Content-Security-Policy"])
+    )
+    thumbnail = re.search(r'<img[^>]+src="([^"]+/thumbs/[^"]+)"', Browser().get(f"{b}/b/ainews/").text).group(1)
+    for url, content_type, fmt, size in [
+        (src, "image/png", "PNG", (1200, 800)),
+        (thumbnail, "image/jpeg", "JPEG", (240, 160)),
+    ]:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310  (the local S3 server)
+            assert response.headers["Content-Type"] == content_type
+            with Image.open(io.BytesIO(response.read())) as served:
+                assert (served.format, served.size) == (fmt, size)
+    print(f"\nupload through A and both pictures through B's pages: {time.monotonic() - started:.2f} s")
+    # Nothing went to either node's own folder.
+    assert not [p for i in range(2) for p in (tmp_path / f"media{i}").rglob("*") if p.is_file()]
+    assert len(s3_bucket.objects()) == 2

@@ -20,11 +20,21 @@ from .moderation import (
     set_comment_hidden,
     set_notice,
 )
-from .posts import create_post, delete_board, delete_post, edit_post, move_post, render_post_body, save_board
+from .posts import (
+    ImagesNotStored,
+    create_post,
+    delete_board,
+    delete_post,
+    edit_post,
+    move_post,
+    render_post_body,
+    save_board,
+)
 from .votes import cast_vote
 
 __all__ = [
     "AlreadyReported",
+    "ImagesNotStored",
     "add_comment",
     "cast_vote",
     "create_post",

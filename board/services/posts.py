@@ -3,6 +3,8 @@
 Markdown is rendered here, once, when the text is saved; pages only show the stored HTML.
 """
 
+import logging
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -10,7 +12,10 @@ from django.utils import timezone
 
 from .. import invalidation, markup, search
 from ..models import Board, Post, PostImage
+from ..storage import WRITE_ERRORS, is_out_of_space
 from .moderation import log_moderation
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ["title", "body", "body_html", "excerpt", "source_url", "edited_at", "updated_at"]
 
@@ -164,10 +169,20 @@ def delete_board(*, board):
 # --- Pictures ----------------------------------------------------------------------------
 
 
+class ImagesNotStored(Exception):
+    """The storage could not take a picture (a full disk, an unreachable object store);
+    nothing was saved and every file this upload wrote is gone again."""
+
+    def __init__(self, *, out_of_space):
+        super().__init__("out of space" if out_of_space else "storage failed")
+        self.out_of_space = out_of_space
+
+
 def store_images(prepared_images):
     """Write the display copies and thumbnails (images.prepare_upload) to storage before the
     post's transaction, as unsaved PostImage rows. If writing one fails, those already
-    written are removed, so a refused upload leaves no file behind."""
+    written are removed (the storage removes what it wrote of the failing one itself,
+    board/storage.py), so a refused upload leaves no file behind."""
     stored = []
     try:
         for item in prepared_images:
@@ -175,6 +190,11 @@ def store_images(prepared_images):
             stored.append(image)
             image.image.save(item.display.name, item.display, save=False)
             image.thumbnail.save(item.thumbnail.name, item.thumbnail, save=False)
+    except WRITE_ERRORS as error:
+        remove_image_files(stored)
+        # One line, no traceback: a full disk is an operations matter, not a bug.
+        logger.warning("Pictures not stored (%s): %s", "out of space" if is_out_of_space(error) else "storage", error)
+        raise ImagesNotStored(out_of_space=is_out_of_space(error)) from error
     except BaseException:
         remove_image_files(stored)
         raise
@@ -182,11 +202,15 @@ def store_images(prepared_images):
 
 
 def remove_image_files(stored):
-    """Delete the files of pictures whose post was never saved."""
+    """Delete the files of pictures whose post was never saved. A delete that fails (the
+    store is away) is logged and the rest go on: the member's answer must not change."""
     for image in stored:
         for field in (image.image, image.thumbnail):
             if field.name:
-                field.storage.delete(field.name)
+                try:
+                    field.storage.delete(field.name)
+                except WRITE_ERRORS as error:
+                    logger.warning("Orphan picture file %s left in storage: %s", field.name, error)
 
 
 def _with_images(body, stored):

@@ -26,16 +26,19 @@ def post_write(request, slug):
         if "preview" in request.POST:
             return render_post_form(request, board, form, preview=True)
         if form.is_valid():
-            post = services.create_post(
-                board=board,
-                author=request.user,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                tags=form.cleaned_data["tags_text"],
-                source_url=form.cleaned_data["source_url"],
-                images=form.cleaned_data["images"],
-                submission_key=form.cleaned_data["submission_key"],
-            )
+            try:
+                post = services.create_post(
+                    board=board,
+                    author=request.user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    tags=form.cleaned_data["tags_text"],
+                    source_url=form.cleaned_data["source_url"],
+                    images=form.cleaned_data["images"],
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except services.ImagesNotStored as failure:
+                return images_not_stored(request, board, form, failure)
             if post.repeated:
                 messages.info(request, "이미 등록한 글입니다. 같은 글을 두 번 올리지 않았습니다.")
             else:
@@ -55,14 +58,17 @@ def post_edit(request, slug, post_id):
         if "preview" in request.POST:
             return render_post_form(request, post.board, form, post=post, preview=True)
         if form.is_valid():
-            services.edit_post(
-                post=post,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                tags=form.cleaned_data["tags_text"],
-                source_url=form.cleaned_data["source_url"],
-                images=form.cleaned_data["images"],
-            )
+            try:
+                services.edit_post(
+                    post=post,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    tags=form.cleaned_data["tags_text"],
+                    source_url=form.cleaned_data["source_url"],
+                    images=form.cleaned_data["images"],
+                )
+            except services.ImagesNotStored as failure:
+                return images_not_stored(request, post.board, form, failure, post=post)
             messages.success(request, "글을 수정했습니다.")
             return redirect(post)
         post.refresh_from_db()
@@ -78,6 +84,20 @@ def render_post_form(request, board, form, *, post=None, preview=False, status=2
         context["preview_html"] = markup.render_post(body[: settings.BOARD_POST_MAX_LENGTH])
         context["preview_title"] = form.data.get("title", "")
     return render(request, "board/post_form.html", context, status=status)
+
+
+def images_not_stored(request, board, form, failure, *, post=None):
+    """The form again, as typed, when the pictures could not be stored: 507 Insufficient
+    Storage for a full disk (the server's want of space, not the member's mistake: the same
+    request succeeds once there is room), 503 when the store could not be reached."""
+    undone = "글은 아직 수정되지 않았습니다." if post else "글은 아직 등록되지 않았습니다."
+    if failure.out_of_space:
+        problem, status = "저장 공간이 부족해 이미지를 올리지 못했습니다.", 507
+    else:
+        problem, status = "이미지 저장소에 문제가 있어 이미지를 올리지 못했습니다.", 503
+    advice = "쓴 내용은 아래에 그대로 있습니다. 잠시 뒤 이미지를 다시 첨부해 보내거나, 이미지 없이 보내 주세요."
+    messages.error(request, f"{problem} {undone} {advice}")
+    return render_post_form(request, board, form, post=post, status=status)
 
 
 @login_required
