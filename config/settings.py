@@ -39,8 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "board.apps.TagsConfig",  # django-taggit, named in Korean
-    "axes",
+    "config.apps.TagsConfig",  # django-taggit, named in Korean
+    "config.apps.LoginLockoutConfig",  # django-axes, named in Korean
     "accounts",
     "board",
 ]
