@@ -178,8 +178,8 @@ class ChangePasswordForm(KoreanForm, RefuseControlCharacters, PasswordChangeForm
         "password_mismatch": PASSWORD_MISMATCH,
     }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
         labels = {"old_password": "지금 비밀번호", "new_password1": "새 비밀번호", "new_password2": "새 비밀번호 확인"}
         for name, label in labels.items():
             self.fields[name].label = label
@@ -191,8 +191,8 @@ class NewPasswordForm(KoreanForm, RefuseControlCharacters, SetPasswordForm):
 
     error_messages = {"password_mismatch": PASSWORD_MISMATCH}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
         for name, label in {"new_password1": "새 비밀번호", "new_password2": "새 비밀번호 확인"}.items():
             self.fields[name].label = label
             self.fields[name].error_messages["required"] = f"{josa(label, '을')} 입력해 주세요."

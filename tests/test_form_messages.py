@@ -24,7 +24,8 @@ def site_forms():
     found = set()
     for module in (board.forms, accounts.forms, board.admin):
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+            abstract = issubclass(cls, forms.ModelForm) and cls._meta.model is None  # SiteModelForm
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__ and not abstract:
                 found.add(cls)
     return sorted(found, key=lambda cls: cls.__name__)
 

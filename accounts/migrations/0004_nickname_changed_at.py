@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_moderation'),
+        ('accounts', '0003_strip_control_characters'),
     ]
 
     operations = [
