@@ -12,8 +12,9 @@ from board.services import hide_member_content, log_moderation
 
 from .models import User
 
-# What a page shows of a member: a change to one of these is seen by every reader.
-DISPLAYED_FIELDS = {"nickname", "withdrawn_at"}
+# What a page shows of a member: a change to one of these is seen by every reader (the
+# 운영진 badge goes by is_staff and is_active).
+DISPLAYED_FIELDS = {"nickname", "withdrawn_at", "is_staff", "is_active"}
 
 
 def register_member(*, username, nickname, email, password):
