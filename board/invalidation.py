@@ -21,7 +21,7 @@ second one retires.
 | comment written, edited, deleted, hidden | as its post, plus the sidebar's 최근 댓글 |
 | post moved | as a post, in both boards |
 | board added or renamed | the menu, every page |
-| 닉네임 change, 탈퇴, ban, content restored, staff status given or taken (the 운영진 badge) | every page, the sidebar (names appear everywhere) |
+| 닉네임, 탈퇴, ban, content restored, staff status (the 운영진 badge) | every page, the sidebar (names everywhere) |
 | any moderation action | every page, the sidebar (인기글 and 최근 댓글 must drop hidden items) |
 | search index rebuilt, counters recounted | every page |
 | 인기검색어 stop word added, changed or removed | every page, the sidebar's 인기 blocks |
