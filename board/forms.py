@@ -191,6 +191,9 @@ class PostForm(SiteModelForm):
         """The pictures the tokens name, in order. Only this post's pictures and this member's
         own pending ones count: another member's id, or one cleaned up meanwhile, finds
         nothing and is left out (and the member is told)."""
+        if self.instance.pk and self.add_prefix("attached") not in self.data:
+            # A form without the list (not ours: an old page, a script) changes no picture.
+            return list(self.instance.images.all())
         tokens = parse_picture_tokens(self.cleaned_data["attached"])
         own = {}
         if self.instance.pk:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from accounts.models import display_name_of, shows_staff_badge
+from accounts.models import shows_staff_badge
 
 from .invalidation import MENU_KEY, SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY
 from .models import Board, Comment, Post, SearchStopWord, SearchTerm
@@ -55,6 +55,7 @@ def build_recent_comments():
         "post__id",
         "post__title",
         "post__board__slug",
+        "guest_name",
         "author__nickname",
         "author__withdrawn_at",
         "author__is_staff",
@@ -65,8 +66,8 @@ def build_recent_comments():
             "url": c.get_absolute_url(),
             "text": c.excerpt,
             "post_title": c.post.title,
-            "author": display_name_of(c.author),
-            "author_is_staff": shows_staff_badge(c.author),
+            "author": c.byline,
+            "author_is_staff": c.author_id is not None and shows_staff_badge(c.author),
             "created_at": c.created_at,
         }
         for c in comments

@@ -3,7 +3,6 @@
 Markdown is rendered here, once, when the text is saved; pages only show the stored HTML.
 """
 
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F

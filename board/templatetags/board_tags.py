@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accounts.models import display_name_of, shows_staff_badge
 from board.forms import new_submission_key
+from board.models import byline_of
 
 register = template.Library()
 
@@ -36,12 +37,18 @@ def machine_time(value):
 
 
 @register.inclusion_tag("includes/byline.html")
-def byline(member=None, *, name=None, staff=False):
-    """A member's name wherever a page shows one, with the 운영진 badge beside a staff
-    member's: `{% byline post.author %}`, or from cached values `{% byline name=… staff=… %}`.
-    Reads only fields of the member's row, so rows selected with their author cost nothing."""
+def byline(item=None, *, name=None, staff=False):
+    """작성자 wherever a page shows one, with the 운영진 badge beside a staff member's name:
+    `{% byline post %}` (a post or comment: its member, or an imported visitor's name marked
+    비회원, models.byline_of), `{% byline member %}`, or from cached values
+    `{% byline name=… staff=… %}`. Reads only the author row a page selected with its items,
+    so it costs no query."""
     if name is None:
-        name, staff = display_name_of(member), shows_staff_badge(member)
+        if hasattr(item, "author_id"):  # a post or a comment
+            name = byline_of(item)
+            staff = item.author_id is not None and shows_staff_badge(item.author)
+        else:
+            name, staff = display_name_of(item), shows_staff_badge(item)
     return {"name": name, "staff": staff}
 
 

@@ -173,20 +173,6 @@ def render_post_form(request, form, *, board, post=None, preview=False, notice="
     return render(request, "board/post_form.html", context, status=status)
 
 
-def images_not_stored(request, board, form, failure, *, post=None):
-    """The form again, as typed, when the pictures could not be stored: 507 Insufficient
-    Storage for a full disk (the server's want of space, not the member's mistake: the same
-    request succeeds once there is room), 503 when the store could not be reached."""
-    undone = "글은 아직 수정되지 않았습니다." if post else "글은 아직 등록되지 않았습니다."
-    if failure.out_of_space:
-        problem, status = "저장 공간이 부족해 이미지를 올리지 못했습니다.", 507
-    else:
-        problem, status = "이미지 저장소에 문제가 있어 이미지를 올리지 못했습니다.", 503
-    advice = "쓴 내용은 아래에 그대로 있습니다. 잠시 뒤 이미지를 다시 첨부해 보내거나, 이미지 없이 보내 주세요."
-    messages.error(request, f"{problem} {undone} {advice}")
-    return render_post_form(request, board, form, post=post, status=status)
-
-
 def images_not_stored(request, form, failure, *, board, post=None):
     """The form again, as typed, when the pictures could not be stored: 507 Insufficient
     Storage for a full disk (the server's want of space, not the member's mistake: the same

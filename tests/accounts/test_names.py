@@ -194,3 +194,18 @@ def test_the_name_chosen_at_signup_can_be_changed_once_at_once(client, db):
     response = client.post("/accounts/me/profile/", {"nickname": "바로바꾼이름", "email": "newbie@example.com"})
 
     assert response.status_code == 302
+
+
+def test_an_imported_visitors_name_is_marked_and_never_badged(client, make_post, moderator):
+    """Posts and comments imported from Gnuboard5 may be a visitor's (no member): the one
+    byline fragment shows the name they gave, marked 비회원."""
+    post = make_post(title="손님 글")
+    post.__class__.objects.filter(pk=post.pk).update(author=None, guest_name="운영자")
+    comment = services.add_comment(post=post, author=moderator, body="운영진 답")
+    comment.__class__.objects.filter(pk=comment.pk).update(author=None, guest_name="지나가던 손님")
+
+    for url in ("/b/ainews/", post.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert byline_of(html, "운영자 (비회원)") is not None, url
+        assert "badge-staff" not in byline_of(html, "운영자 (비회원)")
+    assert byline_of(client.get(post.get_absolute_url()).content.decode(), "지나가던 손님 (비회원)")

@@ -290,6 +290,19 @@ def test_removing_a_picture_drops_its_placeholder_and_its_files_once_saved(
     assert stored_files(settings) == sorted([second.image.name, second.thumbnail.name])
 
 
+def test_an_edit_sent_without_the_picture_list_keeps_the_pictures(
+    member_client, illustrated, settings, django_capture_on_commit_callbacks
+):
+    """A form that does not carry the list (an old page, a script) changes no picture; only
+    our form's empty list takes them all out."""
+    files = stored_files(settings)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(f"/b/ainews/{illustrated.pk}/edit/", post_data(title="고친 제목"))
+
+    assert response.status_code == 302
+    assert illustrated.images.count() == 2 and stored_files(settings) == files
+
+
 def test_a_new_picture_joins_the_list_after_those_already_there(member_client, illustrated):
     first, second = illustrated.images.all()
     url = f"/b/ainews/{illustrated.pk}/edit/"

@@ -38,7 +38,7 @@ def number_pictures(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('board', '0013_submission_key'),
+        ('board', '0014_gnuboard_import'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -24,7 +24,7 @@ def let_moderators_edit_stop_words(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('board', '0014_pictures_and_sources'),
+        ('board', '0015_pictures_and_sources'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
