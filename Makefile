@@ -33,8 +33,10 @@ run: $(STAMP)
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The production settings (DEBUG off, hashed and compressed static files from WhiteNoise,
-# gunicorn) over plain HTTP on 127.0.0.1; see docs/deploy.md for the real thing.
-SERVE_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0123456789}
+# gunicorn) over plain HTTP on 127.0.0.1; see docs/deploy.md for the real thing. Uploads
+# under /media/ are served by Django here (DJANGO_SERVE_MEDIA=1): local use only, a real
+# deployment serves them from nginx or object storage.
+SERVE_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SERVE_MEDIA=1 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0123456789}
 
 serve: $(STAMP)
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput

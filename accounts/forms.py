@@ -1,20 +1,33 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
     AuthenticationForm,
+    PasswordChangeForm,
     PasswordResetForm,
+    SetPasswordForm,
     UserChangeForm,
     UserCreationForm,
 )
+from django.utils import timezone
 
+from board.form_messages import KoreanForm
 from board.forms import RefuseControlCharacters, SiteForm, SiteModelForm
+from board.korean import josa
+from board.models import Board
 
 from .models import User
+from .names import reserved_reason, without_invisible
 
 USERNAME_HELP = "영문 소문자, 숫자, 밑줄(_)로 4~20자"
 
 
-class SignupForm(RefuseControlCharacters, UserCreationForm):
+PASSWORD_MISMATCH = "두 비밀번호가 서로 다릅니다. 같은 비밀번호를 두 번 입력해 주세요."  # noqa: S105 (a message)
+
+
+class SignupForm(KoreanForm, RefuseControlCharacters, UserCreationForm):
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
+
     username = forms.RegexField(
         label="아이디",
         regex=r"^[A-Za-z0-9_]{4,20}$",
@@ -31,6 +44,14 @@ class SignupForm(RefuseControlCharacters, UserCreationForm):
         model = User
         fields = ("username", "nickname", "email")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "비밀번호"
+        self.fields["password2"].label = "비밀번호 확인"
+        self.fields["password2"].help_text = "확인을 위해 한 번 더 입력해 주세요."
+        for name in ("password1", "password2"):
+            self.fields[name].error_messages["required"] = f"{josa(self.fields[name].label, '을')} 입력해 주세요."
+
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
@@ -45,9 +66,14 @@ class SignupForm(RefuseControlCharacters, UserCreationForm):
 
 
 def clean_unique_nickname(nickname, *, exclude=None):
-    nickname = " ".join(nickname.split())
+    """The 닉네임 as stored (invisible characters gone, spaces folded), if it is long enough,
+    not reserved (names.py) and not taken."""
+    nickname = without_invisible(nickname)
     if len(nickname) < 2:
-        raise forms.ValidationError("닉네임은 2자 이상이어야 합니다.")
+        raise forms.ValidationError("닉네임은 보이는 글자로 2자 이상 입력해 주세요.")
+    reason = reserved_reason(nickname, Board.objects.values_list("name", flat=True))
+    if reason:
+        raise forms.ValidationError(reason)
     taken = User.objects.filter(nickname__iexact=nickname)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
@@ -66,7 +92,7 @@ def clean_unique_email(email, *, exclude=None):
     return email
 
 
-class LoginForm(RefuseControlCharacters, AuthenticationForm):
+class LoginForm(KoreanForm, RefuseControlCharacters, AuthenticationForm):
     error_messages = {
         "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
         "inactive": "사용할 수 없는 계정입니다.",
@@ -78,6 +104,9 @@ class LoginForm(RefuseControlCharacters, AuthenticationForm):
         super().__init__(*args, **kwargs)
         # The same word as on 회원가입 (Django's default label is "사용자 이름").
         self.fields["username"].label = "아이디"
+        self.fields["username"].error_messages["required"] = "아이디를 입력해 주세요."
+        self.fields["password"].label = "비밀번호"
+        self.fields["password"].error_messages["required"] = "비밀번호를 입력해 주세요."
 
     def get_invalid_login_error(self):
         """A switched-off account says why, but only to someone who knows its password:
@@ -91,13 +120,35 @@ class LoginForm(RefuseControlCharacters, AuthenticationForm):
 
 
 class ProfileForm(SiteModelForm):
+    """마이메뉴's 회원 정보. The 닉네임 may change once in BOARD_NICKNAME_CHANGE_DAYS days; the
+    field says when the next change is allowed."""
+
     class Meta:
         model = User
         fields = ("nickname", "email")
         labels = {"nickname": "닉네임", "email": "이메일"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.next_change = self.instance.next_nickname_change()
+        days = settings.BOARD_NICKNAME_CHANGE_DAYS
+        if self.next_change:
+            self.fields["nickname"].help_text = f"다음 변경 가능일: {self.next_change_label}"
+        elif days:
+            self.fields["nickname"].help_text = f"닉네임은 {days}일에 한 번 바꿀 수 있습니다."
+
+    @property
+    def next_change_label(self):
+        return timezone.localtime(self.next_change).strftime("%Y.%m.%d %H:%M") if self.next_change else ""
+
     def clean_nickname(self):
-        return clean_unique_nickname(self.cleaned_data["nickname"], exclude=self.instance)
+        nickname = clean_unique_nickname(self.cleaned_data["nickname"], exclude=self.instance)
+        if nickname != self.instance.nickname and self.next_change:
+            raise forms.ValidationError(
+                f"닉네임은 {settings.BOARD_NICKNAME_CHANGE_DAYS}일에 한 번만 바꿀 수 있습니다. "
+                f"다음 변경 가능일: {self.next_change_label}"
+            )
+        return nickname
 
     def clean_email(self):
         return clean_unique_email(self.cleaned_data["email"], exclude=self.instance)
@@ -119,17 +170,51 @@ class WithdrawForm(SiteForm):
         return password
 
 
-class ResetRequestForm(RefuseControlCharacters, PasswordResetForm):
-    """비밀번호 찾기: the e-mail address, checked like every other text field."""
+class ChangePasswordForm(KoreanForm, RefuseControlCharacters, PasswordChangeForm):
+    """마이메뉴's 비밀번호 변경, in the site's words."""
+
+    error_messages = {
+        "password_incorrect": "지금 쓰는 비밀번호가 맞지 않습니다. 다시 입력해 주세요.",
+        "password_mismatch": PASSWORD_MISMATCH,
+    }
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        labels = {"old_password": "지금 비밀번호", "new_password1": "새 비밀번호", "new_password2": "새 비밀번호 확인"}
+        for name, label in labels.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = f"{josa(label, '을')} 입력해 주세요."
 
 
-class MemberChangeForm(RefuseControlCharacters, UserChangeForm):
+class NewPasswordForm(KoreanForm, RefuseControlCharacters, SetPasswordForm):
+    """The password reset link's form."""
+
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        for name, label in {"new_password1": "새 비밀번호", "new_password2": "새 비밀번호 확인"}.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = f"{josa(label, '을')} 입력해 주세요."
+
+
+class ResetRequestForm(KoreanForm, RefuseControlCharacters, PasswordResetForm):
+    """비밀번호 찾기: the e-mail address a member joined with, checked like every other text
+    field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "가입한 이메일"
+        self.fields["email"].error_messages["required"] = "가입한 이메일 주소를 입력해 주세요."
+
+
+class MemberChangeForm(KoreanForm, RefuseControlCharacters, UserChangeForm):
     """The admin's member form (닉네임 and the rest), checked like the site's own forms."""
 
     class Meta(UserChangeForm.Meta):
         model = User
 
 
-class MemberCreationForm(RefuseControlCharacters, AdminUserCreationForm):
+class MemberCreationForm(KoreanForm, RefuseControlCharacters, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User

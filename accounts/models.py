@@ -1,6 +1,10 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 WITHDRAWN_NAME = "탈퇴한 회원"
 
@@ -10,11 +14,20 @@ def display_name_of(user):
     return user.display_name if user is not None else WITHDRAWN_NAME
 
 
+def shows_staff_badge(user):
+    """Whether the 운영진 badge goes beside this member's name: staff, still active, not
+    withdrawn. Only fields of the member's own row, so no query."""
+    return user is not None and user.is_staff and user.is_active and user.withdrawn_at is None
+
+
 class User(AbstractUser):
     """A member. The 닉네임 is what every page shows as 작성자; the username is the login."""
 
     nickname = models.CharField("닉네임", max_length=20, unique=True)
     withdrawn_at = models.DateTimeField("탈퇴일", null=True, blank=True)
+    # The member's last 닉네임 change (not the one chosen at 회원가입): the next is allowed
+    # BOARD_NICKNAME_CHANGE_DAYS later, so a name cannot be swapped to dodge a reputation.
+    nickname_changed_at = models.DateTimeField("닉네임 변경일", null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -37,3 +50,10 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return WITHDRAWN_NAME if self.withdrawn_at else self.nickname
+
+    def next_nickname_change(self):
+        """When this member may change their 닉네임 again (None: now)."""
+        if self.nickname_changed_at is None:
+            return None
+        allowed = self.nickname_changed_at + timedelta(days=settings.BOARD_NICKNAME_CHANGE_DAYS)
+        return allowed if allowed > timezone.now() else None

@@ -12,8 +12,9 @@ from board.services import hide_member_content, log_moderation
 
 from .models import User
 
-# What a page shows of a member: a change to one of these is seen by every reader.
-DISPLAYED_FIELDS = {"nickname", "withdrawn_at"}
+# What a page shows of a member: a change to one of these is seen by every reader (the
+# 운영진 badge goes by is_staff and is_active).
+DISPLAYED_FIELDS = {"nickname", "withdrawn_at", "is_staff", "is_active"}
 
 
 def register_member(*, username, nickname, email, password):
@@ -25,10 +26,16 @@ def register_member(*, username, nickname, email, password):
 
 
 def update_profile(*, user, nickname, email):
+    """마이메뉴's 회원 정보. A new 닉네임 starts the wait for the next one
+    (BOARD_NICKNAME_CHANGE_DAYS; the form refuses an early one)."""
     with transaction.atomic():
         renamed = nickname != user.nickname
         user.nickname, user.email = nickname, email
-        user.save(update_fields=["nickname", "email"])
+        fields = ["nickname", "email"]
+        if renamed:
+            user.nickname_changed_at = timezone.now()
+            fields.append("nickname_changed_at")
+        user.save(update_fields=fields)
         if renamed:
             invalidation.member_changed()
     return user

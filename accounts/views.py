@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +12,7 @@ from board.models import Comment, Post
 from board.pagination import Pager, parse_page_number
 
 from . import services
-from .forms import LoginForm, ProfileForm, SignupForm, WithdrawForm
+from .forms import ChangePasswordForm, LoginForm, ProfileForm, SignupForm, WithdrawForm
 from .models import User
 
 MY_PAGE_SIZE = 20
@@ -31,7 +30,7 @@ def safe_next(request, default=None):
 def signup(request):
     if request.user.is_authenticated:
         return redirect(safe_next(request))
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             user = services.register_member(
@@ -114,7 +113,7 @@ def my_menu(request):
             "items": list(items[pager.offset : pager.offset + MY_PAGE_SIZE]),
             "pager": pager,
             "profile_form": ProfileForm(instance=user),
-            "password_form": PasswordChangeForm(user),
+            "password_form": ChangePasswordForm(user),
             "withdraw_form": WithdrawForm(user),
         },
     )
@@ -126,7 +125,7 @@ def _my_menu_with_errors(request, **forms):
         "items": [],
         "pager": Pager.for_total(1, 0, MY_PAGE_SIZE),
         "profile_form": ProfileForm(instance=request.user),
-        "password_form": PasswordChangeForm(request.user),
+        "password_form": ChangePasswordForm(request.user),
         "withdraw_form": WithdrawForm(request.user),
         "settings_open": True,
     }
@@ -148,7 +147,7 @@ def update_profile(request):
 @login_required
 @require_POST
 def change_password(request):
-    form = PasswordChangeForm(request.user, request.POST)
+    form = ChangePasswordForm(request.user, request.POST)
     if not form.is_valid():
         return _my_menu_with_errors(request, password_form=form)
     user = services.change_password(user=request.user, password=form.cleaned_data["new_password1"])

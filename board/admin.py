@@ -12,7 +12,17 @@ from accounts.models import display_name_of
 
 from . import services
 from .forms import SiteForm, SiteModelForm
-from .models import Board, Comment, ModerationLog, Post, PostVote, Report, ReportedComment, ReportedPost
+from .models import (
+    Board,
+    Comment,
+    ModerationLog,
+    Post,
+    PostVote,
+    Report,
+    ReportedComment,
+    ReportedPost,
+    SearchStopWord,
+)
 
 
 def _done(modeladmin, request, changed, message):
@@ -348,3 +358,23 @@ class PostVoteAdmin(SiteModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SearchStopWord)
+class SearchStopWordAdmin(SiteModelAdmin):
+    """인기검색어 stop list: a term that is the word, or has it as one of its words, is left
+    out of the sidebar on every page at once."""
+
+    list_display = ("word", "note", "created_at")
+    search_fields = ("word", "note")
+    fields = ("word", "note")
+
+    def save_model(self, request, obj, form, change):
+        services.save_stop_word(stop_word=obj)
+
+    def delete_model(self, request, obj):
+        services.delete_stop_word(stop_word=obj)
+
+    def delete_queryset(self, request, queryset):
+        for stop_word in queryset:
+            services.delete_stop_word(stop_word=stop_word)

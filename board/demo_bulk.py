@@ -70,7 +70,7 @@ def generate_posts(count, *, boards, members, comments_per_post, votes_per_post,
     columns = [
         "id", "board_id", "author_id", "title", "body", "body_html", "excerpt", "created_at", "view_count",
         "source_url", "updated_at", "upvote_count", "downvote_count", "comment_count", "is_notice", "is_hidden",
-        "is_deleted", "thumbnail_url", "hidden_by_ban",
+        "is_deleted", "thumbnail_url", "hidden_by_ban", "source_key",
     ]  # fmt: skip
     post_sql = insert_sql(Post, columns)
     search_sql = insert_sql(PostSearch, ["post_id", "board_id", "title_grams", "body_grams"])
@@ -84,7 +84,7 @@ def generate_posts(count, *, boards, members, comments_per_post, votes_per_post,
                 cursor.executemany(
                     post_sql,
                     [
-                        (*row[:7], to_db(row[7]), row[8], "", now, 0, 0, 0, False, False, False, "", False)
+                        (*row[:7], to_db(row[7]), row[8], "", now, 0, 0, 0, False, False, False, "", False, "")
                         for row in post_rows
                     ],
                 )

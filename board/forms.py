@@ -1,12 +1,15 @@
 import re
 import secrets
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.utils import timezone
 
-from . import images, markup
-from .models import Comment, Post, Report
+from . import images, markup, source_urls
+from .form_messages import KoreanForm
+from .models import Comment, PendingImage, Post, Report
 
 PLACEHOLDER_HELP = "본문에 [이미지1], [이미지2]처럼 쓰면 그 자리에 들어가고, 없으면 본문 뒤에 붙습니다."
 
@@ -50,12 +53,13 @@ class RefuseControlCharacters:
         super().full_clean()
 
 
-class SiteForm(RefuseControlCharacters, forms.Form):
-    pass
+class SiteForm(KoreanForm, RefuseControlCharacters, forms.Form):
+    """Every form of the site: our own Korean messages, no colon after a label
+    (form_messages.KoreanForm), no control characters."""
 
 
-class SiteModelForm(RefuseControlCharacters, forms.ModelForm):
-    pass
+class SiteModelForm(KoreanForm, RefuseControlCharacters, forms.ModelForm):
+    """As SiteForm, for a model's form."""
 
 
 class SubmissionKeyField(forms.CharField):
@@ -114,6 +118,11 @@ class SourceURLField(forms.URLField):
 
 
 class PostForm(SiteModelForm):
+    """글쓰기 and 수정. Besides the post's fields it carries the member's pictures across
+    round trips (미리보기, the image list's buttons, a refused submission): `attached` names
+    the pictures already stored, in order (PostImage "p<id>" of this post, the member's
+    PendingImage "t<id>"); `images` are files chosen now."""
+
     tags_text = forms.CharField(
         label="태그",
         required=False,
@@ -129,11 +138,17 @@ class PostForm(SiteModelForm):
         validators=[URLValidator(schemes=["http", "https"])],
         error_messages={"invalid": "원문 URL은 http:// 또는 https:// 주소만 쓸 수 있습니다."},
     )
+    confirm_duplicate = forms.BooleanField(label="같은 기사인 줄 알고, 그래도 올립니다", required=False)
     images = MultipleImageField(
         label="이미지",
-        help_text=f"JPEG, PNG, GIF, WebP · 최대 {settings.BOARD_MAX_IMAGES}장, 장당 10MB. " + PLACEHOLDER_HELP,
+        help_text=(
+            f"JPEG, PNG, GIF, WebP · 최대 {settings.BOARD_MAX_IMAGES}장, 장당 10MB. "
+            + PLACEHOLDER_HELP
+            + " 미리보기를 해도 고른 이미지는 그대로 남습니다."
+        ),
     )
     submission_key = SubmissionKeyField(initial=new_submission_key)
+    attached = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
     class Meta:
         model = Post
@@ -146,12 +161,19 @@ class PostForm(SiteModelForm):
             "body": {"required": "본문을 입력해 주세요."},
         }
 
-    def __init__(self, *args, existing_images=0, **kwargs):
+    def __init__(self, *args, board, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.existing_images = existing_images
+        self.board, self.owner = board, owner
+        self.duplicate = None
+        self.missing_pictures = 0
         self.fields["body"].widget.attrs["maxlength"] = settings.BOARD_POST_MAX_LENGTH
-        if self.instance.pk:
+        if self.instance.pk and not self.is_bound:
+            pictures = list(self.instance.images.all())
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
+            self.initial["body"] = markup.images_to_placeholders(
+                self.instance.body, [picture.image.url for picture in pictures]
+            )
+            self.initial["attached"] = ",".join(picture.token for picture in pictures)
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
@@ -165,10 +187,25 @@ class PostForm(SiteModelForm):
     def clean_tags_text(self):
         return parse_tags(self.cleaned_data["tags_text"])
 
+    def clean_attached(self):
+        """The pictures the tokens name, in order. Only this post's pictures and this member's
+        own pending ones count: another member's id, or one cleaned up meanwhile, finds
+        nothing and is left out (and the member is told)."""
+        if self.instance.pk and self.add_prefix("attached") not in self.data:
+            # A form without the list (not ours: an old page, a script) changes no picture.
+            return list(self.instance.images.all())
+        tokens = parse_picture_tokens(self.cleaned_data["attached"])
+        own = {}
+        if self.instance.pk:
+            own.update({p.token: p for p in self.instance.images.filter(pk__in=tokens["p"])})
+        if tokens["t"]:
+            own.update({p.token: p for p in pending_pictures(self.owner, tokens["t"])})
+        pictures = [own[token] for token in tokens["order"] if token in own]
+        self.missing_pictures = len(tokens["order"]) - len(pictures)
+        return pictures
+
     def clean_images(self):
         uploads = self.cleaned_data["images"]
-        if self.existing_images + len(uploads) > settings.BOARD_MAX_IMAGES:
-            raise forms.ValidationError(f"이미지는 글 하나에 {settings.BOARD_MAX_IMAGES}장까지 올릴 수 있습니다.")
         prepared, errors = [], []
         for upload in uploads:
             try:
@@ -178,6 +215,55 @@ class PostForm(SiteModelForm):
         if errors:
             raise forms.ValidationError(errors)
         return prepared
+
+    def clean(self):
+        cleaned = super().clean()
+        attached, new = cleaned.get("attached", []), cleaned.get("images", [])
+        if len(attached) + len(new) > settings.BOARD_MAX_IMAGES:
+            self.add_error(
+                "images", f"이미지는 글 하나에 {settings.BOARD_MAX_IMAGES}장까지 올릴 수 있습니다. 몇 장을 빼 주세요."
+            )
+        if self.missing_pictures:
+            self.add_error(
+                "images",
+                f"고른 이미지 {self.missing_pictures}장을 찾을 수 없어 뺐습니다 "
+                f"(고른 지 {settings.BOARD_PENDING_IMAGE_HOURS}시간이 지나면 지워집니다). 다시 골라 주세요.",
+            )
+        self.duplicate = self.find_duplicate(cleaned.get("source_url", ""))
+        if self.duplicate is not None and not cleaned.get("confirm_duplicate"):
+            self.add_error("source_url", "이미 올라온 기사입니다.")
+        return cleaned
+
+    def find_duplicate(self, source_url):
+        """A visible post of this board with the same 원문 (normalised), unless this is the
+        post's own, unchanged 원문 (an edit must not be nagged about its own link)."""
+        key = source_urls.normalise(source_url)
+        if not key or (self.instance.pk and key == self.instance.source_key):
+            return None
+        found = Post.objects.visible().in_board(self.board).same_source(key).select_related("author")
+        if self.instance.pk:
+            found = found.exclude(pk=self.instance.pk)
+        return found.newest_first().first()
+
+
+PICTURE_TOKEN = re.compile(r"^([pt])([1-9][0-9]{0,17})$")
+
+
+def parse_picture_tokens(text):
+    """ "p3,t9,p1" → {"order": ["p3", "t9", "p1"], "p": [3, 1], "t": [9]}; anything else is
+    left out, and a token named twice counts once."""
+    found = {"order": [], "p": [], "t": []}
+    for token in (text or "").split(","):
+        match = PICTURE_TOKEN.match(token.strip())
+        if match and match.group(0) not in found["order"]:
+            found["order"].append(match.group(0))
+            found[match.group(1)].append(int(match.group(2)))
+    return found
+
+
+def pending_pictures(owner, ids):
+    cutoff = timezone.now() - timedelta(hours=settings.BOARD_PENDING_IMAGE_HOURS)
+    return PendingImage.objects.filter(owner=owner, pk__in=ids, created_at__gte=cutoff)
 
 
 def clean_text(text, max_length, what):

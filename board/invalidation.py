@@ -21,9 +21,10 @@ second one retires.
 | comment written, edited, deleted, hidden | as its post, plus the sidebar's 최근 댓글 |
 | post moved | as a post, in both boards |
 | board added or renamed | the menu, every page |
-| 닉네임 change, 탈퇴, ban, content restored | every page, the sidebar (names appear everywhere) |
+| 닉네임, 탈퇴, ban, content restored, staff status (the 운영진 badge) | every page, the sidebar (names everywhere) |
 | any moderation action | every page, the sidebar (인기글 and 최근 댓글 must drop hidden items) |
 | search index rebuilt, counters recounted | every page |
+| 인기검색어 stop word added, changed or removed | every page, the sidebar's 인기 blocks |
 """
 
 import secrets
@@ -98,6 +99,11 @@ def member_changed():
 def moderation_changed():
     """Something was hidden, restored or pinned by 운영진 or by reports."""
     everything_changed()
+
+
+def search_terms_changed():
+    """The 인기검색어 stop list changed: the sidebar, on every page, shows the terms."""
+    _now_and_at_commit([EVERYTHING], forget=[SIDEBAR_POPULAR_KEY])
 
 
 def everything_changed():

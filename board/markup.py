@@ -241,6 +241,38 @@ def place_images(body, images):
     return body
 
 
+def images_to_placeholders(body, urls):
+    """The reverse of place_images for the edit form: each Markdown picture whose address is
+    the N-th of `urls` (the post's pictures in order) becomes [이미지N] again, so the member
+    edits the same text they wrote and the image list can move or remove pictures."""
+    numbers = {url: n for n, url in enumerate(urls, 1)}
+    if not numbers:
+        return body
+
+    def substitute(match):
+        number = numbers.get(match.group(1))
+        return f"[이미지{number}]" if number else match.group(0)
+
+    return _MARKDOWN_IMAGE_RE.sub(substitute, body)
+
+
+_MARKDOWN_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\(([^)\s]+)\)")
+
+
+def renumber_placeholders(body, removed):
+    """The body once the `removed`-th picture (1-based) is taken out of the list: its
+    [이미지N] goes, and the numbers after it move up one, so they still name the same
+    pictures."""
+
+    def substitute(match):
+        number = int(match.group(1))
+        if number == removed:
+            return ""
+        return f"[이미지{number - 1}]" if number > removed else match.group(0)
+
+    return _PLACEHOLDER_RE.sub(substitute, body)
+
+
 def escape_text(text):
     """Plain text as Markdown would print it inside a paragraph."""
     return html.escape(text, quote=False)

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from accounts.models import display_name_of
+from accounts.models import shows_staff_badge
 
 from .invalidation import MENU_KEY, SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY
-from .models import Board, Comment, Post, SearchTerm
+from .models import Board, Comment, Post, SearchStopWord, SearchTerm
 
 POPULAR_POSTS = 10
 RECENT_COMMENTS = 5
@@ -55,19 +55,42 @@ def build_recent_comments():
         "post__id",
         "post__title",
         "post__board__slug",
+        "guest_name",
         "author__nickname",
         "author__withdrawn_at",
+        "author__is_staff",
+        "author__is_active",
     )[:RECENT_COMMENTS]
     return [
         {
             "url": c.get_absolute_url(),
             "text": c.excerpt,
             "post_title": c.post.title,
-            "author": display_name_of(c.author),
+            "author": c.byline,
+            "author_is_staff": c.author_id is not None and shows_staff_badge(c.author),
             "created_at": c.created_at,
         }
         for c in comments
     ]
+
+
+def popular_terms():
+    """인기검색어 of the last POPULAR_TERM_DAYS days: terms enough different readers searched
+    (BOARD_POPULAR_TERM_MIN_SEARCHERS on one day), without the stop list's words (admin).
+    Markup and one-letter searches are never counted (services.record_search)."""
+    stop_words = set(SearchStopWord.objects.values_list("word", flat=True))
+    terms = SearchTerm.objects.popular_since(
+        timezone.localdate() - timedelta(days=POPULAR_TERM_DAYS - 1),
+        min_searchers=settings.BOARD_POPULAR_TERM_MIN_SEARCHERS,
+    )
+    shown = []
+    # Read a few more than shown, so stop words do not leave the list short.
+    for row in terms[: POPULAR_TERMS + len(stop_words)]:
+        term = row["term"]
+        if term in stop_words or stop_words & set(term.split()):
+            continue
+        shown.append(term)
+    return shown[:POPULAR_TERMS]
 
 
 def build_popular():
@@ -84,9 +107,8 @@ def build_popular():
         .annotate(num_posts=Count("taggit_taggeditem_items"))
         .order_by("-num_posts", "name")[:POPULAR_TAGS]
     )
-    terms = SearchTerm.objects.popular_since(timezone.localdate() - timedelta(days=POPULAR_TERM_DAYS - 1))
     return {
-        "popular_terms": [row["term"] for row in terms[:POPULAR_TERMS]],
+        "popular_terms": popular_terms(),
         "popular_posts": [
             {"url": p.get_absolute_url(), "title": p.title, "views": p.view_count, "comments": p.comment_count}
             for p in popular

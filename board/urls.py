@@ -3,12 +3,13 @@ from django.urls import path
 
 from . import feeds
 from .sitemaps import SITEMAPS
-from .views import discovery, moderation, reading, reports, system, votes, writing
+from .views import comments, discovery, moderation, reading, reports, system, votes, writing
 
 app_name = "board"
 
 urlpatterns = [
     path("", reading.home, name="home"),
+    path("menu/", discovery.site_menu, name="menu"),
     path("search/", discovery.site_search, name="search"),
     path("new/", discovery.new_activity, name="new"),
     path("tags/<str:slug>/", discovery.tag_posts, name="tag"),
@@ -26,6 +27,8 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", system.robots_txt, name="robots"),
+    path("favicon.ico", system.favicon, name="favicon"),
+    path("manifest.webmanifest", system.web_manifest, name="manifest"),
     path("healthz", system.healthz, name="healthz"),
     path("modlog/", moderation.moderation_log, name="modlog"),
     path("b/<slug:slug>/", reading.post_list, name="post_list"),
@@ -33,12 +36,13 @@ urlpatterns = [
     path("b/<slug:slug>/<int:post_id>/", reading.post_detail, name="post_detail"),
     path("b/<slug:slug>/<int:post_id>/edit/", writing.post_edit, name="post_edit"),
     path("b/<slug:slug>/<int:post_id>/delete/", writing.post_delete, name="post_delete"),
-    path("b/<slug:slug>/<int:post_id>/comments/", writing.comment_create, name="comment_create"),
+    path("b/<slug:slug>/<int:post_id>/comments/", comments.comment_create, name="comment_create"),
     path("b/<slug:slug>/<int:post_id>/vote/", votes.vote, name="vote"),
     path("b/<slug:slug>/<int:post_id>/moderate/", moderation.post_moderate, name="post_moderate"),
     path("b/<slug:slug>/<int:post_id>/report/", reports.report_post, name="report_post"),
-    path("comments/<int:comment_id>/edit/", writing.comment_edit, name="comment_edit"),
-    path("comments/<int:comment_id>/delete/", writing.comment_delete, name="comment_delete"),
+    path("comments/<int:comment_id>/", comments.comment_link, name="comment"),
+    path("comments/<int:comment_id>/edit/", comments.comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete/", comments.comment_delete, name="comment_delete"),
     path("comments/<int:comment_id>/moderate/", moderation.comment_moderate, name="comment_moderate"),
     path("comments/<int:comment_id>/report/", reports.report_comment, name="report_comment"),
 ]

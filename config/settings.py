@@ -39,8 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "taggit",
-    "axes",
+    "config.apps.TagsConfig",  # django-taggit, named in Korean
+    "config.apps.LoginLockoutConfig",  # django-axes, named in Korean
     "accounts",
     "board",
 ]
@@ -162,11 +162,15 @@ PASSWORD_HASHERS = [
     "accounts.hashers.MySQLPasswordHasher",
     "accounts.hashers.MySQLOldPasswordHasher",
 ]
+# Django's rules, with the site's own Korean messages (accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "accounts.passwords.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "nickname", "email")},
+    },
+    {"NAME": "accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.NumericPasswordValidator"},
 ]
 
 # --- Language and time ------------------------------------------------------------------
@@ -181,6 +185,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# With DEBUG off, uploads are served by the web server in front (docs/deploy.md); `make
+# serve` sets this to serve them through Django on a single local machine. Not for a real
+# deployment: Django's static view is slow and meant for development.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 
 
 STORAGES = {
@@ -275,6 +283,8 @@ LOGIN_REDIRECT_URL = "board:home"
 LOGOUT_REDIRECT_URL = "board:home"  # not Django admin's logged-out page
 
 # --- Board options (documented in docs/architecture.md) ---------------------------------
+# A member may change their 닉네임 once in this many days (0: any time).
+BOARD_NICKNAME_CHANGE_DAYS = env_int("BOARD_NICKNAME_CHANGE_DAYS", 30)
 BOARD_NEW_BADGE_HOURS = env_int("BOARD_NEW_BADGE_HOURS", 24)
 BOARD_SIDEBAR_CACHE_SECONDS = env_int("BOARD_SIDEBAR_CACHE_SECONDS", 60)
 # Anonymous 홈, list and article pages (board/pagecache.py); 0 turns the page cache off.
@@ -290,14 +300,21 @@ if BOARD_VIEW_COUNTS not in ("redis", "database") or (BOARD_VIEW_COUNTS == "redi
     raise ImproperlyConfigured('BOARD_VIEW_COUNTS is "database", or "redis" with REDIS_URL set.')
 BOARD_VIEW_FLUSH_SECONDS = env_int("BOARD_VIEW_FLUSH_SECONDS", 5)
 BOARD_POPULAR_DAYS = env_int("BOARD_POPULAR_DAYS", 7)
+# 인기검색어 shows a term once this many different readers searched it on one day.
+BOARD_POPULAR_TERM_MIN_SEARCHERS = env_int("BOARD_POPULAR_TERM_MIN_SEARCHERS", 3)
 BOARD_EXCERPT_LENGTH = env_int("BOARD_EXCERPT_LENGTH", 120)
 BOARD_MAX_TAGS = env_int("BOARD_MAX_TAGS", 10)
 BOARD_AUTO_HIDE_REPORTS = env_int("BOARD_AUTO_HIDE_REPORTS", 5)
 BOARD_MAX_IMAGES = env_int("BOARD_MAX_IMAGES", 10)
+# Pictures chosen on the post form are kept across 미리보기 for this long, then removed by
+# `manage.py clean_pending_images` (and by the member's next upload).
+BOARD_PENDING_IMAGE_HOURS = env_int("BOARD_PENDING_IMAGE_HOURS", 24)
 BOARD_IMAGE_MAX_BYTES = env_int("BOARD_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 BOARD_IMAGE_MAX_PIXELS = env_int("BOARD_IMAGE_MAX_PIXELS", 40_000_000)
 BOARD_POST_MAX_LENGTH = env_int("BOARD_POST_MAX_LENGTH", 50_000)
 BOARD_COMMENT_MAX_LENGTH = env_int("BOARD_COMMENT_MAX_LENGTH", 3_000)
+# Comments under an article, a page at a time (?cpage=), with a pager above and below.
+BOARD_COMMENTS_PER_PAGE = env_int("BOARD_COMMENTS_PER_PAGE", 50)
 # Per member: (how many, per how many seconds). Counted in the configured cache, so with
 # REDIS_URL set the limits hold across every gunicorn worker and every app server.
 BOARD_RATE_LIMITS = {

@@ -1,7 +1,9 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from accounts import views as accounts_views
 
@@ -20,5 +22,9 @@ urlpatterns = [
     path("", include("board.legacy_urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG or settings.SERVE_MEDIA:
+    # Uploads from MEDIA_ROOT through Django: `make run` (DEBUG) and `make serve`
+    # (DJANGO_SERVE_MEDIA=1), on one local machine. A real deployment serves /media/ from
+    # nginx or object storage (docs/deploy.md) and leaves DJANGO_SERVE_MEDIA unset.
+    media = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

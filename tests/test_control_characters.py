@@ -27,7 +27,7 @@ import board
 from accounts.models import User
 from board import feeds, markup
 from board.forms import ControlCharacterValidator
-from board.models import Comment, ModerationLog, Post, Report, SearchTerm
+from board.models import Board, Comment, ModerationLog, Post, Report, SearchTerm
 
 CONTROL_CODES = [*range(0x00, 0x20), *range(0x7F, 0xA0)]
 MESSAGE = "제어 문자"
@@ -123,6 +123,10 @@ def build(form_class, member, data=None):
             continue
         if name == "user":
             arguments[name] = member
+        elif name == "owner":  # the post form: whose pictures it may use, and its board
+            arguments[name] = member
+        elif name == "board":
+            arguments[name] = Board.objects.first() or Board.objects.create(slug="ainews", name="AI 뉴스")
         else:
             pytest.fail(f"{form_class.__name__}({name}=…): add how to build it to tests/test_control_characters.py")
     return form_class(data=data, **arguments)
@@ -149,7 +153,7 @@ def test_the_walk_finds_the_forms_of_both_apps_and_the_admin(every_form):
 
     names = {name.rsplit(".", 1)[-1] for name in found}
     assert {"PostForm", "CommentForm", "ReportForm", "ModerationForm", "MoveForm"} <= names
-    assert {"SignupForm", "LoginForm", "ProfileForm", "WithdrawForm", "ResetRequestForm", "SetPasswordForm"} <= names
+    assert {"SignupForm", "LoginForm", "ProfileForm", "WithdrawForm", "ResetRequestForm", "NewPasswordForm"} <= names
     assert {"admin Post change", "admin Comment change", "admin Board add", "admin User change"} <= names
 
 

@@ -1,7 +1,7 @@
 """The board's models, by area: boards and posts (with votes and images), comments, the
 search index and moderation (reports, the log)."""
 
-from .comments import Comment, CommentQuerySet
+from .comments import Comment, CommentQuerySet, thread_page
 from .legacy import LegacyLink, LegacyRecord
 from .moderation import ModerationLog, Report, ReportedComment, ReportedPost
 from .posts import (
@@ -10,6 +10,7 @@ from .posts import (
     STAFF,
     VISIBLE_POST,
     Board,
+    PendingImage,
     Post,
     PostImage,
     PostQuerySet,
@@ -18,7 +19,7 @@ from .posts import (
     byline_of,
     visible_post_condition,
 )
-from .search_index import CommentSearch, PostSearch, SearchTerm
+from .search_index import CommentSearch, PostSearch, SearchStopWord, SearchTerm
 
 __all__ = [
     "ACCESS_CHOICES",
@@ -32,6 +33,7 @@ __all__ = [
     "LegacyLink",
     "LegacyRecord",
     "ModerationLog",
+    "PendingImage",
     "Post",
     "PostImage",
     "PostQuerySet",
@@ -40,8 +42,10 @@ __all__ = [
     "Report",
     "ReportedComment",
     "ReportedPost",
+    "SearchStopWord",
     "SearchTerm",
     "attach_tags",
     "byline_of",
+    "thread_page",
     "visible_post_condition",
 ]

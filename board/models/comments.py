@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from .. import markup
@@ -27,31 +29,75 @@ class CommentQuerySet(models.QuerySet):
 
     def for_post(self, post):
         """Every comment of the post in thread order: each parent, then its replies."""
-        return (
-            self.filter(post=post).select_related("author").order_by(models.functions.Coalesce("parent_id", "id"), "id")
-        )
+        return self.filter(post=post).select_related("author").in_thread_order()
+
+    def in_thread_order(self):
+        return self.order_by(Coalesce("parent_id", "id"), "id")
+
+    def shown_on_article(self, *, show_hidden):
+        """What the article lists, in any order: visible comments (운영진: hidden ones too),
+        and a removed top-level comment whose replies are still shown, as a placeholder
+        ("삭제된 댓글입니다", "운영진이 숨긴 댓글입니다") so the replies keep their context.
+        Its pages are counted over exactly these rows."""
+        shown = Q(is_deleted=False) if show_hidden else Q(is_deleted=False, is_hidden=False)
+        replies_shown = Comment.objects.filter(shown, parent=OuterRef("pk"))
+        return self.filter(shown | Q(parent__isnull=True) & Exists(replies_shown))
+
+    def position_of(self, comment):
+        """How many of these rows come before `comment` in thread order."""
+        thread = comment.parent_id or comment.pk
+        before = Q(thread__lt=thread) | Q(thread=thread, id__lt=comment.pk)
+        return self.annotate(thread=Coalesce("parent_id", "id")).filter(before).count()
 
     def recent(self):
         return self.on_visible_posts().select_related("post__board", "author").order_by("-id")
 
-    def threaded(self, *, show_hidden):
-        """Top-level comments with their replies attached as `.children`, from a queryset
-        in thread order (for_post).
 
-        A removed comment that still has replies stays as a placeholder ("삭제된 댓글입니다")
-        so the replies keep their context; without replies it disappears.
-        """
-        top_level = []
-        by_id = {}
-        for comment in self:
-            comment.children = []
-            comment.shows_placeholder = comment.is_deleted or (comment.is_hidden and not show_hidden)
-            if comment.parent_id is None:
-                top_level.append(comment)
-                by_id[comment.pk] = comment
-            elif comment.parent_id in by_id and not comment.shows_placeholder:
-                by_id[comment.parent_id].children.append(comment)
-        return [c for c in top_level if not c.shows_placeholder or c.children]
+def thread_page(comments, *, show_hidden):
+    """One page of comments (rows of shown_on_article in thread order) as the article shows
+    them: top-level comments with their replies of this page as `.children`. Replies whose
+    parent is on an earlier page come first, under an entry marked `continued`.
+
+    A removed comment shows as a placeholder (`placeholder` holds its sentence) and is not
+    one of the comments the count ("댓글 N") counts."""
+    top_level, by_id = [], {}
+    for comment in comments:
+        comment.children = []
+        comment.placeholder = placeholder_of(comment, show_hidden=show_hidden)
+        if comment.parent_id is None:
+            top_level.append(comment)
+            by_id[comment.pk] = comment
+        elif comment.parent_id in by_id:
+            by_id[comment.parent_id].children.append(comment)
+        else:
+            if not top_level or not getattr(top_level[-1], "continued", False):
+                top_level.append(ContinuedThread())
+            top_level[-1].children.append(comment)
+    return top_level
+
+
+DELETED_TEXT = "삭제된 댓글입니다"
+HIDDEN_TEXT = "운영진이 숨긴 댓글입니다"
+
+
+def placeholder_of(comment, *, show_hidden):
+    if comment.is_deleted:
+        return DELETED_TEXT
+    if comment.is_hidden and not show_hidden:
+        return HIDDEN_TEXT
+    return ""
+
+
+class ContinuedThread:
+    """The head of replies whose parent comment is on an earlier page."""
+
+    continued = True
+    pk = None
+    parent_id = None
+    placeholder = ""
+
+    def __init__(self):
+        self.children = []
 
 
 class Comment(models.Model):
@@ -102,7 +148,9 @@ class Comment(models.Model):
         return self.body[:40]
 
     def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#c{self.pk}"
+        """A short link that sends the reader to the page of the article's comments this one
+        is on (views/comments.comment_link), so it needs no query to build."""
+        return reverse("board:comment", args=[self.pk])
 
     @property
     def excerpt(self):

@@ -80,6 +80,11 @@ class PostQuerySet(models.QuerySet):
     def notices(self):
         return self.filter(is_notice=True)
 
+    def same_source(self, key):
+        """Posts whose 원문 normalises to `key` (source_urls.normalise); with visible() and
+        in_board() one lookup in post_board_source_idx."""
+        return self.filter(source_key=key) if key else self.none()
+
     def newest_first(self):
         return self.order_by("-created_at", "-id")
 
@@ -172,6 +177,10 @@ class Post(models.Model):
     body_html = models.TextField(editable=False, default="")
     excerpt = models.CharField("요약", max_length=300, editable=False, default="")
     source_url = models.URLField("원문 URL", max_length=500, blank=True)
+    # The 원문 URL as the duplicate check compares it (source_urls.normalise: no scheme,
+    # www., trailing slash or tracking parameters), set by the saving service; indexed with
+    # the board, so "already posted here?" is one index lookup.
+    source_key = models.CharField(max_length=500, blank=True, default="", editable=False)
     created_at = models.DateTimeField("작성일", default=timezone.now)
     updated_at = models.DateTimeField("변경일", auto_now=True)
     edited_at = models.DateTimeField("수정일", null=True, blank=True, editable=False)
@@ -227,6 +236,12 @@ class Post(models.Model):
                 condition=Q(is_notice=True, is_hidden=False, is_deleted=False),
             ),
             models.Index(fields=["-created_at", "-id"], name="post_created_idx"),
+            # The duplicate check: the newest visible post of a board with this 원문 key.
+            models.Index(
+                fields=["board", "source_key", "-created_at", "-id"],
+                name="post_board_source_idx",
+                condition=VISIBLE_POST,
+            ),
             # A member's profile: the count and the newest posts of a prolific author.
             models.Index(
                 fields=["author", "-created_at", "-id"],
@@ -293,21 +308,60 @@ class PostVote(models.Model):
         return f"{self.get_value_display()} {self.post_id}"
 
 
+# Pictures are stored under these folders with random names (images.prepare_upload); a
+# picture kept across 미리보기 lives there from the start, so using it moves no file.
+IMAGE_UPLOAD_TO = "posts/%Y/%m/"
+THUMBNAIL_UPLOAD_TO = "thumbs/%Y/%m/"
+
+
 class PostImage(models.Model):
-    """An uploaded picture: a re-encoded display copy (EXIF gone) and a list thumbnail."""
+    """An uploaded picture: a re-encoded display copy (EXIF gone) and a list thumbnail.
+    `position` is the member's order: [이미지N] is the N-th, the first is the thumbnail."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images", verbose_name="글")
-    image = models.ImageField("이미지", upload_to="posts/%Y/%m/", width_field="width", height_field="height")
-    thumbnail = models.ImageField("썸네일", upload_to="thumbs/%Y/%m/")
+    image = models.ImageField("이미지", upload_to=IMAGE_UPLOAD_TO, width_field="width", height_field="height")
+    thumbnail = models.ImageField("썸네일", upload_to=THUMBNAIL_UPLOAD_TO)
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     original_name = models.CharField("원래 파일명", max_length=255)
+    position = models.PositiveSmallIntegerField("순서", default=0)
     created_at = models.DateTimeField("올린 시각", default=timezone.now)
 
     class Meta:
         verbose_name = "이미지"
         verbose_name_plural = "이미지"
-        ordering = ["id"]
+        ordering = ["position", "id"]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def token(self):
+        """How the post form names an attached picture (see forms.AttachedImages)."""
+        return f"p{self.pk}"
+
+
+class PendingImage(models.Model):
+    """A picture chosen on the post form but not yet part of a post: kept across 미리보기,
+    a refused submission and the image list's buttons, for its member only. Saving the post
+    turns it into a PostImage (same files); `clean_pending_images` removes those left for
+    BOARD_PENDING_IMAGE_HOURS, files and all."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="회원")
+    image = models.ImageField("이미지", upload_to=IMAGE_UPLOAD_TO, width_field="width", height_field="height")
+    thumbnail = models.ImageField("썸네일", upload_to=THUMBNAIL_UPLOAD_TO)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    original_name = models.CharField("원래 파일명", max_length=255)
+    created_at = models.DateTimeField("올린 시각", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "임시 이미지"
+        verbose_name_plural = "임시 이미지"
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def token(self):
+        return f"t{self.pk}"

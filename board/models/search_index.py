@@ -36,8 +36,17 @@ class CommentSearch(models.Model):
 
 
 class SearchTermQuerySet(models.QuerySet):
-    def popular_since(self, day):
-        return self.filter(day__gte=day).values("term").annotate(total=models.Sum("count")).order_by("-total", "term")
+    def popular_since(self, day, *, min_searchers=1):
+        """인기검색어 since `day`, most searched first: only terms that at least
+        `min_searchers` different readers searched on one day (a day's count is of
+        readers, each counted once: services.record_search)."""
+        return (
+            self.filter(day__gte=day)
+            .values("term")
+            .annotate(total=models.Sum("count"), most=models.Max("count"))
+            .filter(most__gte=min_searchers)
+            .order_by("-total", "term")
+        )
 
 
 class SearchTerm(models.Model):
@@ -56,3 +65,20 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.term}"
+
+
+class SearchStopWord(models.Model):
+    """A word 운영진 keep out of 인기검색어 (a particle-laden form, a name, a joke that got
+    out of hand): a term is left out when it is the word or has it as one of its words."""
+
+    word = models.CharField("제외할 검색어", max_length=100, unique=True)
+    note = models.CharField("메모", max_length=200, blank=True)
+    created_at = models.DateTimeField("추가한 시각", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "인기검색어 제외어"
+        verbose_name_plural = "인기검색어 제외어"
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word

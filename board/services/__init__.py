@@ -6,7 +6,7 @@ changed. Views and the admin call these; nothing else writes board rows.
 """
 
 from .comments import add_comment, delete_comment, edit_comment
-from .counters import record_search, recount_counters
+from .counters import delete_stop_word, record_search, recount_counters, save_stop_word
 from .moderation import (
     AlreadyReported,
     dismiss_reports,
@@ -20,8 +20,14 @@ from .moderation import (
     set_comment_hidden,
     set_notice,
 )
-from .posts import (
+from .pictures import (
     ImagesNotStored,
+    discard_pending_image,
+    keep_pending_images,
+    place_pictures,
+    remove_expired_pending_images,
+)
+from .posts import (
     create_post,
     delete_board,
     delete_post,
@@ -41,21 +47,27 @@ __all__ = [
     "delete_board",
     "delete_comment",
     "delete_post",
+    "delete_stop_word",
+    "discard_pending_image",
     "dismiss_reports",
     "edit_comment",
     "edit_post",
     "hide_member_content",
     "hide_post",
     "hide_reported",
+    "keep_pending_images",
     "log_moderation",
     "move_post",
+    "place_pictures",
     "recount_counters",
     "record_search",
+    "remove_expired_pending_images",
     "render_post_body",
     "report_item",
     "restore_member_content",
     "restore_post",
     "save_board",
+    "save_stop_word",
     "set_comment_hidden",
     "set_notice",
 ]

@@ -1,6 +1,7 @@
-"""Denormalised counters rebuilt from rows, and 인기검색어 counts."""
+"""Denormalised counters rebuilt from rows, and 인기검색어 counts and stop words."""
 
 import hashlib
+import re
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -8,7 +9,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .. import invalidation
+from .. import invalidation, search
 from ..models import Board, Comment, Post, PostVote, SearchTerm
 
 
@@ -45,14 +46,30 @@ def recount_counters(*, posts=None):
     return fixed
 
 
+# Typed markup or code is not a topic: "<script>", "{{7*7}}" or "x=1;" never become
+# 인기검색어 (R&D, TCP/IP and C++ still may).
+MARKUP_CHARACTERS = re.compile(r"[<>{}\[\]\"`\\=;]")
+MIN_TERM_LENGTH = 2
+
+
+def countable_search(query):
+    """Whether a search may count for 인기검색어: no markup characters typed, and at least
+    MIN_TERM_LENGTH letters or digits."""
+    return not MARKUP_CHARACTERS.search(query.text) and len("".join(query.terms)) >= MIN_TERM_LENGTH
+
+
 def record_search(query, *, client):
     """Count a search for 인기검색어: the normalised words only, nothing about the reader
     in the database. `client` (an opaque hash) lets each reader count a term once a day,
-    so reloading a results page cannot push a term up the list.
+    so a day's count is of different readers, and reloading a results page cannot push a
+    term up the list (sidebar.py shows a term once BOARD_POPULAR_TERM_MIN_SEARCHERS readers
+    searched it on one day).
 
     One UPSERT (SQLite and PostgreSQL speak the same ON CONFLICT), so concurrent searches
     for the same words never lose a count.
     """
+    if not countable_search(query):
+        return
     term = " ".join(query.terms)[:100]
     day = timezone.localdate()
     if not cache.add(f"searched:{day}:{client}:{hashlib.sha256(term.encode()).hexdigest()[:16]}", 1, 86_400):
@@ -64,3 +81,18 @@ def record_search(query, *, client):
             f"ON CONFLICT (day, term) DO UPDATE SET count = {table}.count + 1",
             [day, term],
         )
+
+
+def save_stop_word(*, stop_word):
+    """Add or change a 인기검색어 stop word (admin); the sidebar on every page shows the list."""
+    with transaction.atomic():
+        stop_word.word = " ".join(search.normalise(stop_word.word).split())
+        stop_word.save()
+        invalidation.search_terms_changed()
+    return stop_word
+
+
+def delete_stop_word(*, stop_word):
+    with transaction.atomic():
+        stop_word.delete()
+        invalidation.search_terms_changed()

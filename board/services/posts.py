@@ -3,19 +3,15 @@
 Markdown is rendered here, once, when the text is saved; pages only show the stored HTML.
 """
 
-import logging
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .. import invalidation, markup, search
-from ..models import Board, Post, PostImage
-from ..storage import WRITE_ERRORS, is_out_of_space
+from .. import invalidation, markup, search, source_urls
+from ..models import Board, Post
+from . import pictures as pictures_service
 from .moderation import log_moderation
-
-logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ["title", "body", "body_html", "excerpt", "source_url", "edited_at", "updated_at"]
 
@@ -34,31 +30,36 @@ def create_post(
     tags=(),
     source_url="",
     images=(),
+    pictures=(),
     is_notice=False,
     created_at=None,
     submission_key="",
 ):
-    """A new post. Sent again with the same `submission_key` (a form submitted twice), it
+    """A new post. `pictures` are the member's pictures kept across 미리보기 (PendingImage),
+    `images` new uploads (images.prepare_upload); [이미지N] in the body counts through both,
+    in that order. Sent again with the same `submission_key` (a form submitted twice), it
     makes nothing and returns the post the first submission made, marked `.repeated`."""
     if repeated := repeated_submission(Post, author, submission_key):
         return repeated
-    stored = store_images(images)
+    stored = pictures_service.store_images(images)
     try:
         with transaction.atomic():
+            ordered = [*pictures, *stored]
             post = Post(
                 board=board,
                 author=author,
                 title=title,
-                body=_with_images(body, stored),
+                body=pictures_service.place_pictures(body, ordered),
                 source_url=source_url,
+                source_key=source_urls.normalise(source_url),
                 is_notice=is_notice,
                 created_at=created_at or timezone.now(),
-                thumbnail_url=stored[0].thumbnail.url if stored else "",
+                thumbnail_url=ordered[0].thumbnail.url if ordered else "",
                 submission_key=submission_key,
             )
             render_post_body(post)
             post.save()
-            _attach(post, stored)
+            pictures_service.attach_pictures(post, ordered)
             if tags:
                 post.tags.add(*tags)
             Board.objects.filter(pk=board.pk).update(post_count=F("post_count") + 1)
@@ -66,12 +67,12 @@ def create_post(
             invalidation.post_changed(post.pk, board.slug)
     except IntegrityError:
         # The same form, sent twice at once: the other request's post won the unique key.
-        remove_image_files(stored)
+        pictures_service.remove_image_files(stored)
         if repeated := repeated_submission(Post, author, submission_key):
             return repeated
         raise
     except BaseException:
-        remove_image_files(stored)
+        pictures_service.remove_image_files(stored)
         raise
     post.repeated = False
     return post
@@ -87,33 +88,43 @@ def repeated_submission(model, author, submission_key):
     return found
 
 
-def edit_post(*, post, title, body, tags, source_url, images=(), author=None):
+def edit_post(*, post, title, body, tags, source_url, images=(), pictures=None, author=None):
     """The author's edit: creation time kept, 수정됨 time set, body rendered again.
-    `author` is for superusers correcting a post in admin."""
-    stored = store_images(images)
+
+    `pictures` is the post form's list in the member's order (the post's PostImage rows,
+    PendingImage rows), new uploads `images` after them; a picture of the post left out is
+    removed, files too, after the commit. None (the admin's edit) keeps the post's pictures
+    as they are and adds `images` after them. `author` is for superusers correcting a post
+    in admin."""
+    stored = pictures_service.store_images(images)
     try:
         with transaction.atomic():
             post.title, post.source_url = title, source_url
-            post.body = _with_images(body, stored)
+            post.source_key = source_urls.normalise(source_url)
+            fields = [*EDITABLE_FIELDS, "source_key", "thumbnail_url"]
+            if pictures is None:
+                ordered = [*post.images.all(), *stored]
+                post.body = pictures_service.place_pictures(body, stored)
+            else:
+                ordered = [*pictures, *stored]
+                post.body = pictures_service.place_pictures(body, ordered)
+            post.thumbnail_url = ordered[0].thumbnail.url if ordered else ""
             post.edited_at = timezone.now()
             render_post_body(post)
-            fields = list(EDITABLE_FIELDS)
-            if stored and not post.thumbnail_url:
-                post.thumbnail_url = stored[0].thumbnail.url
-                fields.append("thumbnail_url")
             if author is not None:
                 post.author = author
                 fields.append("author")
             # Only the author's fields: the flags and counters may have moved since the form
             # was loaded (a moderator's hide, new votes), and must not be written back.
             post.save(update_fields=fields)
-            _attach(post, stored)
+            dropped = pictures_service.attach_pictures(post, ordered)
+            pictures_service.remove_files_after_commit(dropped)
             post.tags.set(tags, clear=False)
             post.refresh_from_db(fields=["board", "is_hidden", "is_deleted"])
             search.index_posts([post])
             invalidation.post_changed(post.pk, post.board.slug)
     except BaseException:
-        remove_image_files(stored)
+        pictures_service.remove_image_files(stored)
         raise
     return post
 
@@ -164,63 +175,3 @@ def delete_board(*, board):
     with transaction.atomic():
         board.delete()
         invalidation.board_changed()
-
-
-# --- Pictures ----------------------------------------------------------------------------
-
-
-class ImagesNotStored(Exception):
-    """The storage could not take a picture (a full disk, an unreachable object store);
-    nothing was saved and every file this upload wrote is gone again."""
-
-    def __init__(self, *, out_of_space):
-        super().__init__("out of space" if out_of_space else "storage failed")
-        self.out_of_space = out_of_space
-
-
-def store_images(prepared_images):
-    """Write the display copies and thumbnails (images.prepare_upload) to storage before the
-    post's transaction, as unsaved PostImage rows. If writing one fails, those already
-    written are removed (the storage removes what it wrote of the failing one itself,
-    board/storage.py), so a refused upload leaves no file behind."""
-    stored = []
-    try:
-        for item in prepared_images:
-            image = PostImage(original_name=item.original_name)
-            stored.append(image)
-            image.image.save(item.display.name, item.display, save=False)
-            image.thumbnail.save(item.thumbnail.name, item.thumbnail, save=False)
-    except WRITE_ERRORS as error:
-        remove_image_files(stored)
-        # One line, no traceback: a full disk is an operations matter, not a bug.
-        logger.warning("Pictures not stored (%s): %s", "out of space" if is_out_of_space(error) else "storage", error)
-        raise ImagesNotStored(out_of_space=is_out_of_space(error)) from error
-    except BaseException:
-        remove_image_files(stored)
-        raise
-    return stored
-
-
-def remove_image_files(stored):
-    """Delete the files of pictures whose post was never saved. A delete that fails (the
-    store is away) is logged and the rest go on: the member's answer must not change."""
-    for image in stored:
-        for field in (image.image, image.thumbnail):
-            if field.name:
-                try:
-                    field.storage.delete(field.name)
-                except WRITE_ERRORS as error:
-                    logger.warning("Orphan picture file %s left in storage: %s", field.name, error)
-
-
-def _with_images(body, stored):
-    """Each picture where the writer wrote [이미지N], or after the text."""
-    if not stored:
-        return body
-    return markup.place_images(body, [(image.original_name, image.image.url) for image in stored])
-
-
-def _attach(post, stored):
-    for image in stored:
-        image.post = post
-    PostImage.objects.bulk_create(stored)

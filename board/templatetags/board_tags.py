@@ -1,8 +1,9 @@
 from django import template
 from django.utils import timezone
 
-from accounts.models import display_name_of
+from accounts.models import display_name_of, shows_staff_badge
 from board.forms import new_submission_key
+from board.models import byline_of
 
 register = template.Library()
 
@@ -35,21 +36,34 @@ def machine_time(value):
     return timezone.localtime(value).isoformat(timespec="seconds")
 
 
-@register.filter
-def author_name(user):
-    return display_name_of(user)
+@register.inclusion_tag("includes/byline.html")
+def byline(item=None, *, name=None, staff=False):
+    """작성자 wherever a page shows one, with the 운영진 badge beside a staff member's name:
+    `{% byline post %}` (a post or comment: its member, or an imported visitor's name marked
+    비회원, models.byline_of), `{% byline member %}`, or from cached values
+    `{% byline name=… staff=… %}`. Reads only the author row a page selected with its items,
+    so it costs no query."""
+    if name is None:
+        if hasattr(item, "author_id"):  # a post or a comment
+            name = byline_of(item)
+            staff = item.author_id is not None and shows_staff_badge(item.author)
+        else:
+            name, staff = display_name_of(item), shows_staff_badge(item)
+    return {"name": name, "staff": staff}
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number, base="", extra=""):
+def page_url(context, number, base="", extra="", param="", anchor=""):
     """A pager link: the list at `base` (keeping the `extra` query, e.g. a search), or else
-    the current URL with only ?page= changed (so a search or sort stays in the pager)."""
+    the current URL with only ?page= changed (so a search or sort stays in the pager).
+    `param` names another page parameter (the comments' cpage), `anchor` a place to land."""
+    param = param or "page"
     if base:
         extra = extra.lstrip("?")
-        return f"{base}?{extra}&page={number}" if extra else f"{base}?page={number}"
+        return f"{base}?{extra}&{param}={number}{anchor}" if extra else f"{base}?{param}={number}{anchor}"
     query = context["request"].GET.copy()
-    query["page"] = number
-    return "?" + query.urlencode()
+    query[param] = number
+    return "?" + query.urlencode() + anchor
 
 
 @register.simple_tag

@@ -1,4 +1,4 @@
-"""Finding things: 전체 검색, tag pages, 새글/새댓글."""
+"""Finding things: 전체메뉴, 전체 검색, tag pages, 새글/새댓글."""
 
 import heapq
 
@@ -13,6 +13,13 @@ from .listing import FIELD_LABELS, SEARCH_SORTS, ListOptions, count_label, count
 SITE_PAGE_SIZE = 20
 NEW_KINDS = {"all": "전체", "posts": "원글만", "comments": "댓글만"}
 NEW_MAX_ITEMS = 1000  # 새글/새댓글 is about what is new: fifty pages at most
+
+
+def site_menu(request):
+    """전체메뉴: every board, the ways to find things, tags and the member's links on one page,
+    so the footer's 전체메뉴 works on a phone without JavaScript. The board menu and the tags
+    come from the cached chrome (sidebar.py): no query of its own."""
+    return render(request, "board/site_menu.html")
 
 
 @cached_for_readers("site", parameters=("page", "q", "field", "sort", "board"), on_hit=count_search)

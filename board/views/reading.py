@@ -1,10 +1,11 @@
 """Reading: 홈, a board's list, an article (with its comments and the list it sits in)."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
 from .. import permissions, viewcounts
 from ..forms import CommentForm
-from ..models import Board, Comment, Post, PostVote, attach_tags
+from ..models import Board, Comment, Post, PostVote, attach_tags, thread_page
 from ..pagecache import cached_for_readers, placeholder
 from ..pagination import Pager, parse_page_number
 from .listing import (
@@ -70,7 +71,7 @@ def post_list(request, slug):
     )
 
 
-@cached_for_readers("post:{post_id}", "board:{slug}", live=viewcounts.article_view_count)
+@cached_for_readers("post:{post_id}", "board:{slug}", parameters=("cpage",), live=viewcounts.article_view_count)
 def post_detail(request, slug, post_id):
     post = get_post(slug, post_id, request.user)
     return render_article(request, post, view_count=placeholder("view_count"))
@@ -83,14 +84,14 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     user, board = request.user, post.board
     options = ListOptions.from_request(request)
     can_moderate = permissions.can_moderate(user)
-    comments = Comment.objects.for_post(post).threaded(show_hidden=can_moderate)
+    comment_pager, comments = comment_page(post, request, show_hidden=can_moderate)
     pager, page_posts, newer, older, total_label = article_list(post, options)
     my_vote = None
     if user.is_authenticated:
         my_vote = PostVote.objects.filter(post=post, user=user).values_list("value", flat=True).first()
         for comment in comments:
             for item in [comment, *comment.children]:
-                item.editable = permissions.can_edit_comment(user, item)
+                item.editable = item.pk is not None and permissions.can_edit_comment(user, item)
     return render(
         request,
         "board/post_detail.html",
@@ -99,6 +100,9 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
             "post": post,
             "view_count": view_count if view_count is not None else f"{post.view_count:,}",
             "comments": comments,
+            "comment_pager": comment_pager,
+            "is_author": user.is_authenticated and user.pk == post.author_id,
+            "can_write": permissions.can_write_post(user, board),
             "comment_form": comment_form or CommentForm(),
             "can_comment": permissions.can_comment(user, post),
             "can_edit": permissions.can_edit_post(user, post),
@@ -117,6 +121,25 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
         },
         status=status,
     )
+
+
+def comment_page(post, request, *, show_hidden):
+    """(pager, the page of comments as thread_page gives it). ?cpage= picks the page,
+    BOARD_COMMENTS_PER_PAGE a page's size. One query for a thread that fits on a page, two
+    (the rows, the count) for a longer one, however many comments it has."""
+    per_page = settings.BOARD_COMMENTS_PER_PAGE
+    requested = parse_page_number(request.GET.get("cpage"))
+    if post.comment_count == 0 and not show_hidden:
+        return Pager.for_total(1, 0, per_page), []  # no visible comment, so no placeholder either
+    shown = Comment.objects.filter(post=post).shown_on_article(show_hidden=show_hidden)
+    ordered = shown.select_related("author").in_thread_order()
+    offset = (requested - 1) * per_page
+    rows = list(ordered[offset : offset + per_page + 1])
+    total = len(rows) if requested == 1 and len(rows) <= per_page else shown.count()
+    pager = Pager.for_total(requested, total, per_page)
+    if pager.number != requested:  # a page past the end: the last one
+        rows = list(ordered[pager.offset : pager.offset + per_page])
+    return pager, thread_page(rows[:per_page], show_hidden=show_hidden)
 
 
 def article_list(post, options):

@@ -8,7 +8,10 @@ from django.shortcuts import redirect, render
 
 from .. import permissions, services
 from ..forms import ReportForm
+from ..models import Report
 from .lookups import get_comment, get_post
+
+ALREADY_REPORTED = "이미 신고하셨습니다. 운영진이 확인하고 있습니다."
 
 
 @login_required
@@ -30,8 +33,12 @@ def report(request, *, target_title, back, post=None, comment=None):
     refusal = permissions.report_refusal(request.user, target)
     if refusal:
         raise PermissionDenied(refusal)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     context = {"form": form, "target_title": target_title, "back": back}
+    if Report.objects.filter(reporter=request.user, post=post, comment=comment).exists():
+        # Said before the member fills in the form again, not after.
+        context.update(form=None, error=ALREADY_REPORTED)
+        return render(request, "board/report_form.html", context, status=409 if request.method == "POST" else 200)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "board/report_form.html", context, status=400)
@@ -44,7 +51,7 @@ def report(request, *, target_title, back, post=None, comment=None):
                 detail=form.cleaned_data["detail"],
             )
         except services.AlreadyReported:
-            context["error"] = "이미 신고하셨습니다. 운영진이 확인하고 있습니다."
+            context.update(form=None, error=ALREADY_REPORTED)
             return render(request, "board/report_form.html", context, status=409)
         messages.success(request, "신고를 접수했습니다. 운영진이 확인하겠습니다.")
         return redirect(back)

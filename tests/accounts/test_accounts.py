@@ -64,12 +64,12 @@ def test_signup_refuses_duplicates_case_insensitively(client, author, field, val
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        ({"password1": "short1", "password2": "short1"}, "이 비밀번호는 너무 짧습니다"),
-        ({"password1": "12345678901", "password2": "12345678901"}, "비밀번호가 전부 숫자로 되어 있습니다"),
-        ({"password2": "different-password-1"}, "비밀번호가 일치하지 않습니다"),
+        ({"password1": "short1", "password2": "short1"}, "비밀번호가 너무 짧습니다. 8자 이상으로 정해 주세요."),
+        ({"password1": "12345678901", "password2": "12345678901"}, "숫자로만 된 비밀번호는 쓸 수 없습니다."),
+        ({"password2": "different-password-1"}, "두 비밀번호가 서로 다릅니다."),
         ({"username": "a b"}, "아이디는 영문 소문자"),
-        ({"nickname": ""}, "필수 항목입니다"),
-        ({"email": "not-an-email"}, "올바른 이메일 주소를 입력하세요"),
+        ({"nickname": ""}, "닉네임을 입력해 주세요."),
+        ({"email": "not-an-email"}, "이메일 주소 형식이 아닙니다."),
     ],
 )
 def test_signup_refusals_speak_korean_and_save_nothing(client, db, overrides, message):

@@ -132,6 +132,20 @@ def test_nickname_change_in_admin(published, author, admin_client):
     assert "관리자가고침" in main_text(fresh("/b/ainews/"))
 
 
+def test_making_a_member_staff_in_admin_shows_the_badge_at_once(published, author, admin_client):
+    page = admin_client.get(f"/admin/accounts/user/{author.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update(is_staff="on", date_joined_0="2025-01-01", date_joined_1="00:00:00")
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    data = {k: v for k, v in data.items() if not isinstance(v, list | tuple) and v is not False}
+    response = admin_client.post(f"/admin/accounts/user/{author.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    for url in [published.get_absolute_url(), "/b/ainews/", "/"]:
+        assert "badge-staff" in fresh(url).content.decode(), url
+
+
 def test_board_rename_in_admin(published, board, admin_client):
     response = admin_client.post(
         f"/admin/board/board/{board.pk}/change/",

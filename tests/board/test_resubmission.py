@@ -81,7 +81,8 @@ def test_a_comment_sent_twice_is_one_comment(member_client, make_post):
     again = member_client.post(f"{post.get_absolute_url()}comments/", data)
 
     comment = Comment.objects.get()
-    assert first["Location"] == again["Location"] == comment.get_absolute_url()
+    # Both land on the comment, on its page of the article's comments.
+    assert first["Location"] == again["Location"] == f"{post.get_absolute_url()}#c{comment.pk}"
     post.refresh_from_db()
     assert post.comment_count == 1
 

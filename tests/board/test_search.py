@@ -269,9 +269,10 @@ def test_rebuild_command_restores_a_lost_index(client, corpus):
 # --- 인기검색어 ----------------------------------------------------------------------------
 
 
-def test_searches_are_counted_without_personal_data_and_shown_in_the_sidebar(client, corpus):
+def test_searches_are_counted_without_personal_data_and_shown_in_the_sidebar(client, corpus, settings):
     from django.test import Client
 
+    settings.BOARD_POPULAR_TERM_MIN_SEARCHERS = 1  # the threshold: tests/board/test_finishing.py
     for n in range(3):
         Client(REMOTE_ADDR=f"10.0.0.{n}").get("/search/", {"q": "  강화학습  GRPO "})
     client.get("/b/ainews/", {"q": "반도체"})

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from board.models import Board, Post, PostImage
+from board.models import Board, PendingImage, Post, PostImage
 from tests.conftest import image_file, main_text, page_text
 
 
@@ -99,15 +99,24 @@ def test_preview_shows_the_rendered_body_and_saves_nothing(member_client, board)
         ({"source_url": "ftp://example.com/a"}, "원문 URL은 http:// 또는 https:// 주소만"),
     ],
 )
-def test_bad_post_input_is_refused_in_korean_and_nothing_is_saved(member_client, board, settings, overrides, message):
+def test_bad_post_input_is_refused_in_korean_and_nothing_is_saved(
+    member_client, member, board, settings, overrides, message
+):
     response = member_client.post("/b/ainews/write/", post_data(images=[image_file()], **overrides))
 
     assert response.status_code == 400
     assert message in page_text(response)
     assert not Post.objects.exists()
     assert not PostImage.objects.exists()
-    assert stored_files(settings) == []
     assert Board.objects.get(slug="ainews").post_count == 0
+    # The chosen picture is kept for the member's next try (not part of any post), and the
+    # form names it; nothing else was written.
+    kept = PendingImage.objects.get()
+    assert kept.owner == member and kept.original_name == "사진.png"
+    assert f'value="{kept.token}"' in response.content.decode()
+    assert sorted(stored_files(settings)) == sorted(
+        settings.MEDIA_ROOT / f for f in (kept.image.name, kept.thumbnail.name)
+    )
 
 
 # 원문 URL (issue 18, point 5): characters that could break out of an attribute, a feed or an

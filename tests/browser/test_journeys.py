@@ -19,7 +19,7 @@ def sign_up(page, site, username, nickname):
     page.get_by_label("아이디").fill(username)
     page.get_by_label("닉네임").fill(nickname)
     page.get_by_label("이메일").fill(f"{username}@example.com")
-    page.get_by_label("비밀번호:", exact=True).fill(PASSWORD)
+    page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
     page.get_by_label("비밀번호 확인").fill(PASSWORD)
     page.get_by_role("button", name="가입하기").click()
     expect(page.locator(".member-box")).to_contain_text(f"{nickname}님, 반갑습니다.")
@@ -41,7 +41,7 @@ def test_newcomer_reads_the_news(page, site, shoot):
     expect(page).to_have_title("AI 뉴스 보드")
     shoot(page, "1-home")
 
-    page.get_by_role("navigation", name="전체메뉴").get_by_role("link", name="AI 뉴스").click()
+    page.get_by_role("navigation", name="게시판").get_by_role("link", name="AI 뉴스").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("AI 뉴스")
     expect(page.locator(".list-summary")).to_contain_text("전체 44건")
     shoot(page, "2-list")
@@ -93,15 +93,15 @@ def test_member_signs_up_and_writes_with_markdown_images_and_tags(page, site, sh
     page.goto(site.url("/b/ainews/"))
     page.get_by_role("link", name="글쓰기").click()
     title = f"브라우저에서 쓴 글 ({viewport})"
-    page.get_by_label("제목:").fill(title)
-    page.get_by_label("본문:").fill(
+    page.get_by_label("제목", exact=True).fill(title)
+    page.get_by_label("본문", exact=True).fill(
         "## 요약\n\n**굵은 글씨**와 [링크](https://example.com/news)가 있는 글입니다.\n\n"
         "- 첫째 항목\n- 둘째 항목\n\n[이미지1]\n\n중간 문단입니다.\n\n[이미지2]\n"
     )
-    page.get_by_label("이미지:").set_input_files(
+    page.get_by_label("이미지 고르기").set_input_files(
         [picture(tmp_path / "첫째.png", (29, 95, 209)), picture(tmp_path / "둘째.png", (194, 65, 12))]
     )
-    page.get_by_label("태그:").fill("브라우저, 테스트")
+    page.get_by_label("태그", exact=True).fill("브라우저, 테스트")
     shoot(page, "2-form", full_page=True)
     page.get_by_role("button", name="등록하기").click()
 
@@ -180,13 +180,15 @@ def test_member_comments_replies_edits_and_deletes(page, site, shoot, viewport):
 
     reply.get_by_role("link", name="수정").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("댓글 수정")
-    page.get_by_label("댓글:").fill("고쳐 쓴 답글입니다.")
+    page.get_by_label("댓글", exact=True).fill("고쳐 쓴 답글입니다.")
     page.get_by_role("button", name="수정하기").click()
     reply = page.locator(".reply-list .comment").filter(has_text="고쳐 쓴 답글입니다.")
     expect(reply).to_have_count(1)
     expect(reply.locator(".edited")).to_have_text("수정됨")
 
-    reply.get_by_role("button", name="삭제").click()
+    reply.get_by_role("link", name="삭제").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("댓글을 삭제할까요?")
+    page.get_by_role("button", name="삭제").click()
     expect(page.locator(".messages")).to_contain_text("댓글을 삭제했습니다.")
     expect(page.locator("main")).not_to_contain_text("고쳐 쓴 답글입니다.")
     expect(heading).to_have_text(f"댓글 {before + 1}")

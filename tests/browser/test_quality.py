@@ -25,6 +25,7 @@ PUBLIC = {
     "article": "{article}",
     "search": "/search/?q=강화학습",
     "new": "/new/",
+    "menu": "/menu/",
     "signup": "/accounts/signup/",
     "login": "/accounts/login/",
     "error-404": "/b/no-such-board/",
@@ -33,12 +34,15 @@ PUBLIC = {
 MEMBER = {
     "article-member": "{article}",
     "write": "/b/ainews/write/",
+    "edit": "{own}edit/",
+    "comment-delete": "/comments/{comment}/delete/",
+    "reported": "{article}report/",
     "my-menu": "/accounts/me/",
     "error-403": "{article}edit/",
 }
-# Served by the server in answer to a POST (429) or never on purpose (500): shown in the
-# browser from the HTML the server (or the template file) gives, at the site's address.
-SHOWN = ("error-429", "error-500")
+# Served by the server in answer to a POST (429, 미리보기) or never on purpose (500): shown
+# in the browser from the HTML the server (or the template file) gives, at the site's address.
+SHOWN = ("error-429", "error-500", "write-preview")
 
 
 @pytest.fixture(scope="module")
@@ -52,19 +56,64 @@ def pages(chromium, site, tmp_path_factory):
     article_path = article.get_attribute("href")
     sign_up(page, site, "checker", "검사하는회원")
     member_state = context.storage_state()
+    pictures = tmp_path_factory.mktemp("pictures")
+    own, comment = own_post_and_comment(page, site, article_path, pictures)
 
     found = {}
     anonymous = chromium.new_context()
     for name, path in PUBLIC.items():
         found[name] = fetch(anonymous, site, path.format(article=article_path), name)
     for name, path in MEMBER.items():
-        found[name] = fetch(context, site, path.format(article=article_path), name)
+        found[name] = fetch(context, site, path.format(article=article_path, own=own, comment=comment), name)
+    found["write-preview"] = preview_with_a_picture(context, site, pictures)
     found["error-429"] = too_many_votes(context, site, article_path)
     # Rendered as Django's server_error view does: the template alone, no request.
     found["error-500"] = (site.url("/__error-500__/"), 500, render_to_string("500.html"))
     anonymous.close()
     context.close()
     return {"pages": found, "member_state": member_state}
+
+
+def own_post_and_comment(page, site, article_path, folder):
+    """The member's own post (with a picture, for the edit form's list), a comment of
+    theirs (for the delete confirmation) and a report of the article (for 이미 신고하셨습니다)."""
+    from PIL import Image
+
+    Image.new("RGB", (320, 200), (29, 95, 209)).save(folder / "검사.png")
+    page.goto(site.url("/b/ainews/write/"))
+    page.get_by_label("제목", exact=True).fill("검사용 글")
+    page.get_by_label("본문", exact=True).fill("[이미지1]\n\n검사용 본문")
+    page.get_by_label("이미지 고르기").set_input_files(folder / "검사.png")
+    page.get_by_role("button", name="등록하기").click()
+    page.get_by_label("댓글 쓰기").fill("검사용 댓글")
+    page.get_by_role("button", name="댓글 등록").click()
+    own = page.url.split("#")[0].removeprefix(site.base)
+    comment = page.locator(".comment").filter(has_text="검사용 댓글").get_attribute("id").removeprefix("c")
+    page.goto(site.url(f"{article_path}report/"))
+    page.get_by_label("스팸").check()
+    page.get_by_role("button", name="신고하기").click()
+    return own, comment
+
+
+def preview_with_a_picture(context, site, folder):
+    """The write form after 미리보기 (the form's POST): a kept picture in the preview and in
+    the list, and the duplicate-원문 notice."""
+    html = context.request.get(site.url("/b/ainews/write/")).text()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = context.request.post(
+        site.url("/b/ainews/write/"),
+        multipart={
+            "csrfmiddlewaretoken": token,
+            "title": "미리보기 검사",
+            "body": "앞 문단\n\n[이미지1]\n\n뒤 문단",
+            "source_url": "https://www.nature.com/articles/s41586-025-09422-z",
+            "tags_text": "",
+            "preview": "1",
+            "images": {"name": "검사.png", "mimeType": "image/png", "buffer": (folder / "검사.png").read_bytes()},
+        },
+    )
+    assert response.status == 200
+    return site.url("/__write-preview__/"), 200, response.text()
 
 
 def fetch(context, site, path, name):
@@ -146,7 +195,7 @@ def test_no_serious_accessibility_violation_in_light_or_dark_mode(pages, chromiu
         pages_of[who] = context.new_page()
     found, counts = {}, {}
     for name, (url, status, html) in pages["pages"].items():
-        page = pages_of["member" if name in MEMBER or name == "error-429" else "anonymous"]
+        page = pages_of["member" if name in MEMBER or name in ("error-429", "write-preview") else "anonymous"]
         open_page(page, name, url, status, html)
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
@@ -196,7 +245,8 @@ def test_phone_layout_has_no_sideways_scrolling_big_tap_targets_and_a_bottom_nav
     }
     problems = {}
     for name, (url, status, html) in pages["pages"].items():
-        page = open_page(tabs["member" if name in MEMBER else "anonymous"], name, url, status, html)
+        member = name in MEMBER or name in ("error-429", "write-preview")
+        page = open_page(tabs["member" if member else "anonymous"], name, url, status, html)
         found = []
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 390:
