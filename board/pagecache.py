@@ -5,6 +5,13 @@ A view opts in with `@cached_for_readers(...)`, naming the versions its page dep
 GETs are served from here: no session or messages cookie (a member, or a reader with a
 pending message, sees a personal page) and only the query parameters the page knows.
 
+Members get the same treatment with one difference: their pages hold *member slots*
+(board/memberslots.py) where their name, their CSRF token, their vote and the controls on
+their own posts and comments go. A page is rendered once with the slots and stored apart
+from the anonymous one (a member's page has forms and reply boxes a reader's has not); every
+member's response has the slots filled for that member. 운영진 (staff), a member with a
+message waiting, or a query the page does not know get a page rendered for them alone.
+
 A page may hold *live* values that are never cached, such as an article's view count: the
 view puts `placeholder(name)` where the value goes, and the decorator's `live` function
 supplies the values for every response it sends, cached or fresh, for members too. That
@@ -15,12 +22,14 @@ import functools
 import hashlib
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from . import invalidation
+from . import invalidation, memberslots
 
 PAGE_KEY_PREFIX = "pagecache:page:"
+MEMBER_PAGE_KEY_PREFIX = "pagecache:member:"
 
 
 def placeholder(name):
@@ -43,10 +52,12 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            response = None
-            if cacheable(request, parameters):
+            shared_by_members = shareable_by_members(request, parameters)
+            if shared_by_members or cacheable(request, parameters):
+                request.member_slots = shared_by_members
+                prefix = MEMBER_PAGE_KEY_PREFIX if shared_by_members else PAGE_KEY_PREFIX
                 names = [name.format(**kwargs) for name in versions]
-                cached, key, current = lookup(request, names)
+                cached, key, current = lookup(request, names, prefix)
                 if cached is not None:
                     if on_hit:
                         on_hit(request, **kwargs)
@@ -54,6 +65,8 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None):
                 else:
                     response = view(request, *args, **kwargs)
                     store(key, current, response)
+                if shared_by_members:
+                    memberslots.fill(request, response)
             else:
                 response = view(request, *args, **kwargs)
             if live is not None and response.status_code == 200:
@@ -76,13 +89,30 @@ def cacheable(request, parameters=("page",)):
     return set(request.GET) <= set(parameters)
 
 
-def lookup(request, names):
+def shareable_by_members(request, parameters=("page",)):
+    """A GET by a member who is not 운영진 and has no message waiting, whose query string
+    holds only the given parameters: every such member may be served one page."""
+    if request.method != "GET" or not settings.BOARD_PAGE_CACHE_SECONDS:
+        return False
+    if settings.BOARD_PAGE_CACHE_BYPASS_HEADER and settings.BOARD_PAGE_CACHE_BYPASS_HEADER in request.headers:
+        return False
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES or not set(request.GET) <= set(parameters):
+        return False
+    user = request.user
+    # Staff may moderate (hidden comments, the moderation bar) and write where members
+    # cannot: their pages are their own.
+    if not user.is_authenticated or not user.is_active or user.is_staff:
+        return False
+    return len(get_messages(request)) == 0
+
+
+def lookup(request, names, prefix=PAGE_KEY_PREFIX):
     """(cached page or None, its key, the versions it must match), in one cache round trip.
 
     The versions a page was made under are stored with it; a page made before a write
     retired one of them no longer matches and is made again.
     """
-    key = PAGE_KEY_PREFIX + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = prefix + hashlib.sha256(request.get_full_path().encode()).hexdigest()
     version_keys = [invalidation.version_key(name) for name in (invalidation.EVERYTHING, *names)]
     found = cache.get_many([key, *version_keys])
     missing = [version_key for version_key in version_keys if version_key not in found]
@@ -101,13 +131,16 @@ def lookup(request, names):
 
 def store(key, current, response):
     if current is not None and response.status_code == 200:
-        content = (response.content, response["Content-Type"])
+        # What the member slots need besides the page (its post's author, its comments'
+        # authors): set by the view on a page rendered with slots, None otherwise.
+        content = (response.content, response["Content-Type"], getattr(response, "member_slots", None))
         cache.set(key, (current, content), settings.BOARD_PAGE_CACHE_SECONDS)
 
 
 def respond(cached):
-    content, content_type = cached
+    content, content_type, *slots = cached  # pages stored before member slots had two parts
     response = HttpResponse(content, content_type=content_type)
+    response.member_slots = slots[0] if slots else None
     response["X-Page-Cache"] = "hit"
     return response
 

@@ -2,6 +2,7 @@ from django import template
 from django.utils import timezone
 
 from accounts.models import display_name_of, shows_staff_badge
+from board import memberslots
 from board.forms import new_submission_key
 from board.models import byline_of
 
@@ -64,6 +65,12 @@ def page_url(context, number, base="", extra="", param="", anchor=""):
     query = context["request"].GET.copy()
     query[param] = number
     return "?" + query.urlencode() + anchor
+
+
+@register.simple_tag
+def member_slot(name, arg=None):
+    """Where a member's own part of a page members share goes (board/memberslots.py)."""
+    return memberslots.slot(name, arg)
 
 
 @register.simple_tag

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
-from .. import permissions, viewcounts
+from .. import memberslots, permissions, viewcounts
 from ..forms import CommentForm
 from ..models import Board, Comment, Post, PostVote, attach_tags, thread_page
 from ..pagecache import cached_for_readers, placeholder
@@ -86,13 +86,15 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     can_moderate = permissions.can_moderate(user)
     comment_pager, comments = comment_page(post, request, show_hidden=can_moderate)
     pager, page_posts, newer, older, total_label = article_list(post, options)
+    # On a page members share, their vote and their controls are slots (memberslots.py).
+    shared = getattr(request, "member_slots", False)
     my_vote = None
-    if user.is_authenticated:
+    if user.is_authenticated and not shared:
         my_vote = PostVote.objects.filter(post=post, user=user).values_list("value", flat=True).first()
         for comment in comments:
             for item in [comment, *comment.children]:
                 item.editable = item.pk is not None and permissions.can_edit_comment(user, item)
-    return render(
+    response = render(
         request,
         "board/post_detail.html",
         {
@@ -121,6 +123,9 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
         },
         status=status,
     )
+    if shared:
+        response.member_slots = memberslots.article_slots(post, comments)
+    return response
 
 
 def comment_page(post, request, *, show_hidden):

@@ -1,14 +1,36 @@
-"""Every kind of write shows on the anonymous pages at once (board/invalidation.py).
+"""Every kind of write shows on the cached pages at once (board/invalidation.py), for
+anonymous readers and for members (who share pages of their own, pagecache.py).
 
 Each test first makes the pages a reader would have cached (홈, the board list, the
 article) and checks they are served from the cache, then makes the change the way a
-member, a moderator or the admin makes it, then reads the pages as a new anonymous reader.
+member, a moderator or the admin makes it, then reads the pages as a reader again: a new
+anonymous one, or a member who took no part in the change.
 """
 
 import pytest
 from django.test import Client
 
 from tests.conftest import main_text, page_text
+
+READER = {"client": Client}
+
+
+@pytest.fixture(autouse=True, params=["anonymous", "member"])
+def reader(request, make_user):
+    """Who reads the pages: every test runs once for each."""
+    if request.param == "member":
+        member = make_user("reader", nickname="지켜보는회원")
+
+        def member_client():
+            client = Client()
+            client.force_login(member)
+            return client
+
+        READER["client"] = member_client
+    else:
+        READER["client"] = Client
+    yield request.param
+    READER["client"] = Client
 
 
 @pytest.fixture
@@ -19,15 +41,15 @@ def mod_client(moderator):
 
 
 def warm(*urls):
-    """Cache these pages for anonymous readers, and prove they are being served cached."""
+    """Cache these pages for the reader, and prove they are being served cached."""
     for url in urls:
-        Client().get(url)
-        Client().get(url)  # a version started by the first request is in place now
-        assert Client().get(url)["X-Page-Cache"] == "hit", url
+        READER["client"]().get(url)
+        READER["client"]().get(url)  # a version started by the first request is in place now
+        assert READER["client"]().get(url)["X-Page-Cache"] == "hit", url
 
 
 def fresh(url):
-    return Client().get(url)
+    return READER["client"]().get(url)
 
 
 @pytest.fixture

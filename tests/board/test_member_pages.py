@@ -1,0 +1,189 @@
+"""Members share cached pages (pagecache.py) with their own parts filled in (memberslots.py):
+each member still sees their own name, vote, controls and working forms, and nothing of
+the member whose request rendered the page."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from board import memberslots
+from board.models import Comment
+from tests.conftest import main_text
+
+
+def member_client(user, **kwargs):
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def shared_page(client, url):
+    """Read a page twice; the second time it must come from the members' cache."""
+    client.get(url)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit", url
+    return response
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice", nickname="앨리스")
+
+
+@pytest.fixture
+def bora(make_user):
+    return make_user("bora", nickname="보라")
+
+
+@pytest.fixture
+def article(make_post, make_comment, author, alice):
+    post = make_post(title="함께 보는 글")
+    make_comment(post, body="앨리스의 댓글", author=alice)
+    make_comment(post, body="작성자의 댓글", author=author)
+    return post
+
+
+def comment_controls(html, text):
+    """The links under the comment whose body holds `text` (its reply box left out)."""
+    tail = html.split(text, 1)[1]
+    actions = tail.split('<div class="comment-actions">', 1)[1].split("</div>", 1)[0]
+    return re.sub(r"<details.*?</details>", "", actions, flags=re.S)
+
+
+@pytest.mark.parametrize("url", ["/", "/b/ainews/", "ARTICLE"])
+def test_a_page_one_member_rendered_greets_the_next_by_their_own_name(url, article, alice, bora):
+    url = article.get_absolute_url() if url == "ARTICLE" else url
+    member_client(alice).get(url)
+    member_client(alice).get(url)
+
+    html = shared_page(member_client(bora), url).content.decode()
+
+    header = html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    sidebar = html.split('<aside class="sidebar"', 1)[1].split('aria-labelledby="popular-title"')[0]
+    assert "보라" in header and "앨리스" not in header
+    assert "<strong>보라</strong>님" in sidebar and "앨리스" not in sidebar
+    assert memberslots.slot("name").split(":")[0] not in html  # every slot was filled
+
+
+def test_each_member_gets_the_controls_of_their_own_comments_and_post(article, author, alice, bora):
+    url = article.get_absolute_url()
+    shared_page(member_client(bora), url)
+
+    as_alice = shared_page(member_client(alice), url).content.decode()
+    as_author = shared_page(member_client(author), url).content.decode()
+
+    alice_own = comment_controls(as_alice, "앨리스의 댓글")
+    assert "수정</a>" in alice_own and "삭제</a>" in alice_own and "신고" not in alice_own
+    alice_other = comment_controls(as_alice, "작성자의 댓글")
+    assert "신고</a>" in alice_other and "수정" not in alice_other
+    assert f'href="/b/ainews/{article.pk}/report/"' in as_alice and f"/b/ainews/{article.pk}/edit/" not in as_alice
+
+    assert f"/b/ainews/{article.pk}/edit/" in as_author and f"/b/ainews/{article.pk}/report/" not in as_author
+    assert "내 글에는 추천·비추천을 할 수 없습니다." in as_author
+    assert 'class="vote-form"' not in as_author and 'class="vote-form"' in as_alice
+
+
+def test_a_member_sees_their_own_vote_pressed_and_others_do_not(article, alice, bora):
+    url = article.get_absolute_url()
+    alice_client = member_client(alice)
+    shared_page(member_client(bora), url)
+
+    alice_client.post(f"{url}vote/", {"value": "up"})
+
+    as_alice = alice_client.get(url).content.decode()
+    as_bora = shared_page(member_client(bora), url).content.decode()
+    assert re.search(r'vote-up" aria-pressed="true">추천 <strong data-count="up">1</strong>', as_alice)
+    assert re.search(r'vote-up" aria-pressed="false">추천 <strong data-count="up">1</strong>', as_bora)
+
+
+def test_forms_on_a_shared_page_carry_the_members_own_csrf_token_and_fresh_keys(article, bora, alice):
+    url = article.get_absolute_url()
+    member_client(alice).get(url)
+    member_client(alice).get(url)
+    client = member_client(bora, enforce_csrf_checks=True)
+    html = shared_page(client, url).content.decode()
+
+    keys = re.findall(r'name="submission_key" value="([^"]+)"', html)
+    assert len(keys) == len(set(keys)) == 3  # the comment form and two reply boxes
+    token = re.search(r'id="comment-form".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S).group(1)
+
+    form = {"body": "보라의 답", "csrfmiddlewaretoken": token, "submission_key": keys[0]}
+    response = client.post(f"{url}comments/", form)
+
+    assert response.status_code == 302
+    assert Comment.objects.filter(author=bora, body="보라의 답").exists()
+    assert "보라의 답" in main_text(client.get(url))
+
+
+def test_text_that_spells_out_a_slot_is_shown_as_written(make_post, bora):
+    post = make_post(body="@@m:csrf@@ 그리고 @@m:name@@")
+
+    html = shared_page(member_client(bora), post.get_absolute_url()).content.decode()
+
+    assert "@@m:csrf@@ 그리고 @@m:name@@" in html
+
+
+def test_moderators_get_their_own_page_and_members_never_see_what_only_they_see(article, moderator, bora, make_comment):
+    url = article.get_absolute_url()
+    hidden = make_comment(article, body="숨겨진 댓글")
+    Comment.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    mod = member_client(moderator)
+
+    mod.get(url)
+    as_moderator = mod.get(url)
+
+    assert "X-Page-Cache" not in as_moderator
+    assert "숨겨진 댓글" in as_moderator.content.decode() and "moderation-bar" in as_moderator.content.decode()
+    as_bora = shared_page(member_client(bora), url).content.decode()
+    assert "숨겨진 댓글" not in as_bora and "moderation-bar" not in as_bora
+
+
+def test_a_member_with_a_message_waiting_sees_it(article, author):
+    client = member_client(author)
+    url = article.get_absolute_url()
+    shared_page(client, url)
+
+    edit = {"title": "고친 제목", "body": "고친 본문", "tags_text": "", "source_url": ""}
+    response = client.post(f"{url}edit/", edit, follow=True)
+
+    assert "X-Page-Cache" not in response
+    assert "글을 수정했습니다." in main_text(response)
+    assert "고친 본문" in main_text(response)
+
+
+# --- Query budgets -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_article(make_post, make_comment, make_user):
+    post = make_post(title="댓글 많은 글")
+    commenters = [make_user() for _ in range(5)]
+    for i in range(25):
+        parent = make_comment(post, body=f"댓글 {i}", author=commenters[i % 5])
+        make_comment(post, body=f"답글 {i}", author=commenters[(i + 1) % 5], parent=parent)
+    for _ in range(30):
+        make_post()
+    return post
+
+
+@pytest.mark.parametrize("url", ["/", "/b/ainews/", "ARTICLE"])
+def test_member_pages_have_a_fixed_query_budget(url, busy_article, bora, alice, django_assert_max_num_queries):
+    """A member's request costs its session, its user and (on an article) its vote, whatever
+    the page holds; the member who renders a page first pays the page's own queries."""
+    url = busy_article.get_absolute_url() if url == "ARTICLE" else url
+    Client().get("/b/nope-warmup/")  # the menu and sidebar are cached for every page
+    first = member_client(alice)
+
+    with django_assert_max_num_queries(14):
+        first.get(url)
+    first.get(url)
+    client = member_client(bora)
+    client.get(url)
+
+    with django_assert_max_num_queries(4):
+        response = client.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    if url == busy_article.get_absolute_url():
+        assert len(re.findall(r"답글 \d+", main_text(response))) == 25
