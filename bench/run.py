@@ -309,7 +309,8 @@ def bench_database(args, database_url, redis_url):
         "|---|---|---|",
         *(f"| {label} | {f['median_ms']} ms | {f['p90_ms']} ms |" for label, f in cpu.items()),
         "",
-        "What a member's list page and article cost, by function (cProfile, 50 renders of each, top 15 by own time):",
+        "What a first render of the list page and the article costs (anonymous past the page cache), "
+        "by function: cProfile, 50 renders of each, top 25 by own time, then by cumulative time:",
         "",
         "```",
         profile,

@@ -37,8 +37,9 @@ EVERYTHING = "all"
 SITE = "site"
 
 MENU_KEY = "board:menu"
-SIDEBAR_POPULAR_KEY = "board:sidebar:popular"
-SIDEBAR_RECENT_COMMENTS_KEY = "board:sidebar:recent-comments"
+# ":2": the blocks are kept with their HTML since the member pages work (an older entry has none).
+SIDEBAR_POPULAR_KEY = "board:sidebar:popular:2"
+SIDEBAR_RECENT_COMMENTS_KEY = "board:sidebar:recent-comments:2"
 SIDEBAR_KEYS = (SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY)
 
 

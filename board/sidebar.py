@@ -5,8 +5,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from accounts.models import shows_staff_badge
@@ -32,19 +34,30 @@ def board_menu():
 
 
 def sidebar():
-    """The sidebar's blocks in one cache round trip. 인기글, tags and 인기검색어 are kept for
-    BOARD_SIDEBAR_CACHE_SECONDS; 최근 댓글 until a comment changes. Moderation forgets both
-    (invalidation.py)."""
+    """The sidebar's blocks in one cache round trip, as data and as the HTML every page
+    prints (rendered once when a block is built, not on every page). 인기글, tags and
+    인기검색어 are kept for BOARD_SIDEBAR_CACHE_SECONDS; 최근 댓글 until a comment changes.
+    Moderation forgets both (invalidation.py)."""
     found = cache.get_many([SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY])
     popular = found.get(SIDEBAR_POPULAR_KEY)
     if popular is None:
         popular = build_popular()
+        popular["posts_html"] = render_to_string("includes/sidebar_popular.html", {"sidebar": popular, "part": "posts"})
+        popular["rest_html"] = render_to_string("includes/sidebar_popular.html", {"sidebar": popular, "part": "rest"})
         cache.set(SIDEBAR_POPULAR_KEY, popular, settings.BOARD_SIDEBAR_CACHE_SECONDS)
     recent = found.get(SIDEBAR_RECENT_COMMENTS_KEY)
     if recent is None:
-        recent = build_recent_comments()
+        items = build_recent_comments()
+        html = render_to_string("includes/sidebar_recent.html", {"sidebar": {"recent_comments": items}})
+        recent = {"items": items, "html": html}
         cache.set(SIDEBAR_RECENT_COMMENTS_KEY, recent, settings.BOARD_SIDEBAR_CACHE_SECONDS)
-    return {**popular, "recent_comments": recent}
+    return {
+        **popular,
+        "posts_html": mark_safe(popular["posts_html"]),  # noqa: S308 - our templates' output, escaped there
+        "rest_html": mark_safe(popular["rest_html"]),  # noqa: S308
+        "recent_comments": recent["items"],
+        "recent_html": mark_safe(recent["html"]),  # noqa: S308
+    }
 
 
 def build_recent_comments():
