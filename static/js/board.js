@@ -88,3 +88,58 @@
     });
   });
 })();
+
+// 공유: 링크 복사 where the clipboard can be written (a secure page), the phone's own share
+// sheet where there is one, and 인쇄. Without JavaScript the address stays in its box to
+// copy by hand and the browser's own print prints the article (the print stylesheet).
+(function () {
+  "use strict";
+
+  var box = document.querySelector(".share-box");
+  if (!box) {
+    return;
+  }
+  var address = box.querySelector(".share-url");
+  var status = box.querySelector(".share-status");
+
+  function say(text) {
+    status.textContent = text;
+    status.classList.toggle("visually-hidden", !text);
+  }
+
+  address.addEventListener("focus", function () {
+    address.select();
+  });
+
+  var copy = box.querySelector(".share-copy");
+  if (navigator.clipboard && window.isSecureContext) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      navigator.clipboard.writeText(address.value).then(
+        function () {
+          say("링크를 복사했습니다.");
+        },
+        function () {
+          address.focus();
+          say("링크를 선택했습니다. 복사해 주세요.");
+        }
+      );
+    });
+  }
+
+  var share = box.querySelector(".share-native");
+  if (navigator.share) {
+    share.hidden = false;
+    share.addEventListener("click", function () {
+      navigator.share({ title: share.dataset.title, url: address.value }).catch(function () {
+        // Closing the share sheet is not an error worth a message.
+      });
+    });
+  }
+
+  var print = box.querySelector(".share-print");
+  print.hidden = false;
+  print.addEventListener("click", function () {
+    window.print();
+  });
+})();
