@@ -72,9 +72,8 @@ def article_slots(post, comments):
 
 
 def fill(request, response):
-    """Fill a shared page's slots for the member asking."""
-    if response.status_code != 200:
-        return
+    """Fill a shared page's slots for the member asking (whatever the status: a page the
+    view answered with a refusal has slots too)."""
     page = getattr(response, "member_slots", None) or {}
     filler = _Filler(request, page)
     response.content = _pattern().sub(filler, response.content)

@@ -63,7 +63,13 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None):
                         on_hit(request, **kwargs)
                     response = respond(cached)
                 else:
-                    response = view(request, *args, **kwargs)
+                    try:
+                        response = view(request, *args, **kwargs)
+                    except Exception:
+                        # The error page (a 404, say) is rendered after this, for this member
+                        # alone: with their own name, not slots nobody fills.
+                        request.member_slots = False
+                        raise
                     store(key, current, response)
                 if shared_by_members:
                     memberslots.fill(request, response)

@@ -152,6 +152,17 @@ def test_a_member_with_a_message_waiting_sees_it(article, author):
     assert "고친 본문" in main_text(response)
 
 
+@pytest.mark.parametrize("url", ["/b/ainews/999999/", "/b/no-such-board/", "/b/ainews/?page=abc"])
+def test_an_error_page_on_a_shared_path_greets_the_member_by_name(url, bora, make_post):
+    make_post()
+    response = member_client(bora).get(url)
+
+    html = response.content.decode()
+    assert response.status_code in (200, 400, 404)
+    assert "보라" in html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert memberslots.slot("name").split(":")[0] not in html
+
+
 # --- Query budgets -----------------------------------------------------------------------
 
 
