@@ -105,14 +105,19 @@ class _Filler:
 
     def make_vote(self):
         post = self.page["post"]
-        my_vote = PostVote.objects.filter(post_id=post["pk"], user=self.user).values_list("value", flat=True).first()
+        is_author = post["author_id"] == self.user.pk
+        my_vote = None
+        # No query where the answer is known: the author cannot vote, and nobody has yet.
+        if not is_author and (post["upvote_count"] or post["downvote_count"]):
+            votes = PostVote.objects.filter(post_id=post["pk"], user=self.user)
+            my_vote = votes.values_list("value", flat=True).first()
         return render_to_string(
             "board/_vote_box.html",
             {
                 "post": post,
                 "board": post["board"],
                 "user": self.user,
-                "is_author": post["author_id"] == self.user.pk,
+                "is_author": is_author,
                 "my_vote": my_vote,
                 "csrf_token": self.values.get("csrf") or get_token(self.request),
             },
