@@ -119,7 +119,7 @@ class _Filler:
                 "user": self.user,
                 "is_author": is_author,
                 "my_vote": my_vote,
-                "csrf_token": self.values.get("csrf") or get_token(self.request),
+                "csrf_token": get_token(self.request),
             },
         )
 

@@ -116,6 +116,21 @@ def test_forms_on_a_shared_page_carry_the_members_own_csrf_token_and_fresh_keys(
     assert "보라의 답" in main_text(client.get(url))
 
 
+def test_the_vote_buttons_on_a_shared_page_carry_a_working_csrf_token(article, alice, bora):
+    url = article.get_absolute_url()
+    member_client(alice).get(url)
+    member_client(alice).get(url)
+    client = member_client(bora, enforce_csrf_checks=True)
+    html = shared_page(client, url).content.decode()
+
+    vote_form = html.split('class="vote-form"', 1)[1].split("</form>", 1)[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', vote_form).group(1)
+    response = client.post(f"{url}vote/", {"value": "up", "csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    assert article.votes.filter(user=bora, value=1).exists()
+
+
 def test_text_that_spells_out_a_slot_is_shown_as_written(make_post, bora):
     post = make_post(body="@@m:csrf@@ 그리고 @@m:name@@")
 
