@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from board import memberslots
-from board.models import Comment
+from board.models import Comment, Post
 from tests.conftest import main_text
 
 
@@ -181,23 +181,27 @@ def test_an_error_page_on_a_shared_path_greets_the_member_by_name(url, bora, mak
 # --- Query budgets -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def busy_article(make_post, make_comment, make_user):
-    post = make_post(title="댓글 많은 글")
+@pytest.fixture(params=[1, 25], ids=["1 thread", "25 threads"])
+def article_with_threads(request, make_post, make_comment, make_user):
+    """An article with this many comments each with a reply (by five members), among as
+    many other posts, tagged, with votes on it."""
+    threads = request.param
+    post = make_post(title="댓글 많은 글", tags=[f"태그{i}" for i in range(threads)])
     commenters = [make_user() for _ in range(5)]
-    for i in range(25):
+    for i in range(threads):
         parent = make_comment(post, body=f"댓글 {i}", author=commenters[i % 5])
         make_comment(post, body=f"답글 {i}", author=commenters[(i + 1) % 5], parent=parent)
-    for _ in range(30):
-        make_post()
-    return post
+        make_post(tags=[f"태그{i}"])
+    Post.objects.filter(pk=post.pk).update(upvote_count=3)  # so the vote slot asks for the member's vote
+    return post, threads
 
 
 @pytest.mark.parametrize("url", ["/", "/b/ainews/", "ARTICLE"])
-def test_member_pages_have_a_fixed_query_budget(url, busy_article, bora, alice, django_assert_max_num_queries):
-    """A member's request costs its session, its user and (on an article) its vote, whatever
-    the page holds; the member who renders a page first pays the page's own queries."""
-    url = busy_article.get_absolute_url() if url == "ARTICLE" else url
+def test_member_pages_have_a_fixed_query_budget(url, article_with_threads, bora, alice, django_assert_max_num_queries):
+    """A member's request costs its session, its user and (on an article) its vote, however
+    many rows the page holds; the member who renders a page first pays the page's own queries."""
+    post, threads = article_with_threads
+    url = post.get_absolute_url() if url == "ARTICLE" else url
     Client().get("/b/nope-warmup/")  # the menu and sidebar are cached for every page
     first = member_client(alice)
 
@@ -211,5 +215,5 @@ def test_member_pages_have_a_fixed_query_budget(url, busy_article, bora, alice, 
         response = client.get(url)
 
     assert response["X-Page-Cache"] == "hit"
-    if url == busy_article.get_absolute_url():
-        assert len(re.findall(r"답글 \d+", main_text(response))) == 25
+    if url == post.get_absolute_url():
+        assert len(re.findall(r"답글 \d+", main_text(response))) == threads
