@@ -1,13 +1,15 @@
 """Reading: 홈, a board's list, an article (with its comments and the list it sits in)."""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from .. import memberslots, permissions, viewcounts
 from ..forms import CommentForm
-from ..models import Board, Comment, Post, PostVote, attach_tags, thread_page
+from ..models import Board, Comment, Post, PostVote, attach_tags, thread_page, voted_comment_ids
 from ..pagecache import cached_for_readers, placeholder
 from ..pagination import Pager, parse_page_number
+from ..sidebar import board_categories
 from .listing import (
     FIELD_LABELS,
     PERIODS,
@@ -23,7 +25,7 @@ from .listing import (
 from .lookups import get_post
 
 HOME_POSTS_PER_BOARD = 6
-LIST_PARAMETERS = ("page", "q", "field", "sort", "period")
+LIST_PARAMETERS = ("page", "q", "field", "sort", "period", "category")
 
 
 @cached_for_readers("site")
@@ -41,11 +43,13 @@ def home(request):
 def post_list(request, slug):
     board = get_object_or_404(Board, slug=slug)
     options = ListOptions.from_request(request)
+    categories = board_categories(board)
+    category = chosen_category(categories, options)
     requested_page = parse_page_number(request.GET.get("page"))
-    fetch, total, total_label = options.apply(board, requested_page)
+    fetch, total, total_label = options.apply(board, requested_page, category)
     pager = Pager.for_total(requested_page, total, board.page_size)
     posts = fetch(pager.offset, pager.per_page)
-    show_notices = pager.number == 1 and not options.searching and options.sort == "new"
+    show_notices = pager.number == 1 and not options.searching and options.sort == "new" and category is None
     notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first()) if show_notices else []
     attach_tags(notices + posts)
     if options.searching:
@@ -67,8 +71,21 @@ def post_list(request, slug):
             "total_label": total_label,
             "pages_label": pages_label(pager, total_label),
             "can_write": permissions.can_write_post(request.user, board),
+            "categories": categories,
+            "selected_category": category,
         },
     )
+
+
+def chosen_category(categories, options):
+    """The 말머리 ?category= names, which must be one of this board's: another board's id,
+    or one that does not exist, is a 404 (never a list of another board's posts)."""
+    if options.category_id is None:
+        return None
+    for category in categories:
+        if category.pk == options.category_id:
+            return category
+    raise Http404("이 게시판에 없는 말머리입니다.")
 
 
 @cached_for_readers("post:{post_id}", "board:{slug}", parameters=("cpage",), live=viewcounts.article_view_count)
@@ -91,9 +108,12 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     my_vote = None
     if user.is_authenticated and not shared:
         my_vote = PostVote.objects.filter(post=post, user=user).values_list("value", flat=True).first()
-        for comment in comments:
-            for item in [comment, *comment.children]:
-                item.editable = item.pk is not None and permissions.can_edit_comment(user, item)
+        items = [item for comment in comments for item in [comment, *comment.children] if item.pk is not None]
+        voted = voted_comment_ids(user, [item.pk for item in items])
+        for item in items:
+            item.editable = permissions.can_edit_comment(user, item)
+            item.vote_state = "own" if item.author_id == user.pk else "member"
+            item.my_vote = item.pk in voted
     response = render(
         request,
         "board/post_detail.html",
@@ -102,6 +122,7 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
             "post": post,
             "view_count": view_count if view_count is not None else f"{post.view_count:,}",
             "comments": comments,
+            "best_comments": best_comments(post),
             "comment_pager": comment_pager,
             "is_author": user.is_authenticated and user.pk == post.author_id,
             "can_write": permissions.can_write_post(user, board),
@@ -126,6 +147,18 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     if shared:
         response.member_slots = memberslots.article_slots(post, comments)
     return response
+
+
+def best_comments(post):
+    """베스트 댓글 above the thread: the most-추천 comments, BOARD_BEST_COMMENTS at most,
+    BOARD_BEST_COMMENT_MIN_VOTES 추천 at least each. No query for an article without
+    comments."""
+    if not post.comment_count or settings.BOARD_BEST_COMMENTS <= 0:
+        return []
+    best = Comment.objects.best_of(
+        post, limit=settings.BOARD_BEST_COMMENTS, min_votes=settings.BOARD_BEST_COMMENT_MIN_VOTES
+    )
+    return list(best)
 
 
 def comment_page(post, request, *, show_hidden):
