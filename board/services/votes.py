@@ -43,17 +43,18 @@ def vote_comment(*, user, comment):
     """댓글 추천: the first press counts, the second cancels. Returns whether the member's
     추천 stands afterwards. The row and Comment.upvote_count change in one transaction; the
     unique constraint settles a double click."""
-    try:
-        with transaction.atomic():
-            removed, _ = CommentVote.objects.filter(user=user, comment=comment).delete()
-            if removed:
-                change, voted = F("upvote_count") - 1, False
-            else:
-                CommentVote.objects.create(user=user, comment=comment)
-                change, voted = F("upvote_count") + 1, True
-            invalidation.comment_votes_changed(comment.post_id)
-            Comment.objects.filter(pk=comment.pk).update(upvote_count=change)
-    except IntegrityError:
-        # The same member's simultaneous press created the vote first: it stands.
-        return True
+    with transaction.atomic():
+        removed, _ = CommentVote.objects.filter(user=user, comment=comment).delete()
+        if removed:
+            change, voted = F("upvote_count") - 1, False
+        else:
+            try:
+                with transaction.atomic():
+                    CommentVote.objects.create(user=user, comment=comment)
+            except IntegrityError:
+                # The same member's simultaneous press created (and counted) it first.
+                return True
+            change, voted = F("upvote_count") + 1, True
+        invalidation.comment_votes_changed(comment.post_id)
+        Comment.objects.filter(pk=comment.pk).update(upvote_count=change)  # last: see add_comment
     return voted
