@@ -3,49 +3,83 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def grant_moderators(codenames):
+    """Give the 운영진 group (migration 0007) these board permissions."""
 
+    def grant(apps, schema_editor):
+        # Permissions are normally created after all migrations; make sure they exist now.
+        for app_config in apps.get_app_configs():
+            app_config.models_module = True
+            create_permissions(app_config, apps=apps, verbosity=0)
+            app_config.models_module = None
+        group = apps.get_model("auth", "Group").objects.filter(name="운영진").first()
+        if group is not None:
+            Permission = apps.get_model("auth", "Permission")
+            group.permissions.add(*Permission.objects.filter(content_type__app_label="board", codename__in=codenames))
+
+    return grant
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('board', '0017_scraps'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("board", "0017_scraps"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommentVote',
+            name="CommentVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='일시')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="일시")),
             ],
             options={
-                'verbose_name': '댓글 추천',
-                'verbose_name_plural': '댓글 추천',
+                "verbose_name": "댓글 추천",
+                "verbose_name_plural": "댓글 추천",
             },
         ),
         migrations.AddField(
-            model_name='comment',
-            name='upvote_count',
-            field=models.PositiveIntegerField(db_default=0, default=0, editable=False, verbose_name='추천'),
+            model_name="comment",
+            name="upvote_count",
+            field=models.PositiveIntegerField(db_default=0, default=0, editable=False, verbose_name="추천"),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('upvote_count__gt', 0)), fields=['post', '-upvote_count', 'id'], name='comment_best_idx'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("upvote_count__gt", 0)),
+                fields=["post", "-upvote_count", "id"],
+                name="comment_best_idx",
+            ),
         ),
         migrations.AddField(
-            model_name='commentvote',
-            name='comment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='board.comment', verbose_name='댓글'),
+            model_name="commentvote",
+            name="comment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="votes",
+                to="board.comment",
+                verbose_name="댓글",
+            ),
         ),
         migrations.AddField(
-            model_name='commentvote',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comment_votes', to=settings.AUTH_USER_MODEL, verbose_name='회원'),
+            model_name="commentvote",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="comment_votes",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="회원",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commentvote',
-            constraint=models.UniqueConstraint(fields=('user', 'comment'), name='comment_vote_one_per_member'),
+            model_name="commentvote",
+            constraint=models.UniqueConstraint(fields=("user", "comment"), name="comment_vote_one_per_member"),
         ),
+        # 운영진 see 댓글 추천 as they see 추천 on posts.
+        migrations.RunPython(grant_moderators(["view_commentvote"]), migrations.RunPython.noop),
     ]

@@ -2,48 +2,94 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def grant_moderators(codenames):
+    """Give the 운영진 group (migration 0007) these board permissions."""
 
+    def grant(apps, schema_editor):
+        # Permissions are normally created after all migrations; make sure they exist now.
+        for app_config in apps.get_app_configs():
+            app_config.models_module = True
+            create_permissions(app_config, apps=apps, verbosity=0)
+            app_config.models_module = None
+        group = apps.get_model("auth", "Group").objects.filter(name="운영진").first()
+        if group is not None:
+            Permission = apps.get_model("auth", "Permission")
+            group.permissions.add(*Permission.objects.filter(content_type__app_label="board", codename__in=codenames))
+
+    return grant
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('board', '0018_comment_votes'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("board", "0018_comment_votes"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='board',
-            name='category_required',
-            field=models.BooleanField(default=False, help_text='켜면 말머리가 있는 게시판에서 글을 쓸 때 말머리를 골라야 합니다.', verbose_name='말머리 필수'),
+            model_name="board",
+            name="category_required",
+            field=models.BooleanField(
+                default=False,
+                help_text="켜면 말머리가 있는 게시판에서 글을 쓸 때 말머리를 골라야 합니다.",
+                verbose_name="말머리 필수",
+            ),
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=20, verbose_name='말머리')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='순서')),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='board.board', verbose_name='게시판')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=20, verbose_name="말머리")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="순서")),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="categories",
+                        to="board.board",
+                        verbose_name="게시판",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '말머리',
-                'verbose_name_plural': '말머리',
-                'ordering': ['board', 'position', 'id'],
+                "verbose_name": "말머리",
+                "verbose_name_plural": "말머리",
+                "ordering": ["board", "position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='post',
-            name='category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='posts', to='board.category', verbose_name='말머리'),
+            model_name="post",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="posts",
+                to="board.category",
+                verbose_name="말머리",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(condition=models.Q(('is_deleted', False), ('is_hidden', False)), fields=['category', '-created_at', '-id'], name='post_category_visible_idx'),
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(("is_deleted", False), ("is_hidden", False)),
+                fields=["category", "-created_at", "-id"],
+                name="post_category_visible_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('board', 'name'), name='category_name_unique_in_board'),
+            model_name="category",
+            constraint=models.UniqueConstraint(fields=("board", "name"), name="category_name_unique_in_board"),
+        ),
+        # 운영진 keep the boards (0007), so their 말머리 too.
+        migrations.RunPython(
+            grant_moderators(["view_category", "add_category", "change_category", "delete_category"]),
+            migrations.RunPython.noop,
         ),
     ]

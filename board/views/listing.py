@@ -52,7 +52,7 @@ class ListOptions:
             field=field,
             sort=sort if sort in sorts else "new",
             period=period if period in PERIODS else "week",
-            category_id=parse_page_number(category) if category else None,
+            category_id=parse_category(category) if category else None,
         )
 
     @property
@@ -93,6 +93,12 @@ class ListOptions:
             total = board.post_count if category is None else None
         total = ordered.count() if total is None else total
         return ordered.for_list().page, total, f"{total:,}"
+
+
+def parse_category(raw):
+    """A 말머리 id as asked for; anything but a whole number is 0, which no 말머리 has (the
+    list then says 404, never shows another list under that address)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
 
 
 def search_page(results):
