@@ -5,7 +5,7 @@ import re
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,6 +33,9 @@ def recount_counters(*, posts=None):
     }
     board_truth = _count_of(Post.objects.visible(), "board")
     comments = Comment.objects.all() if posts is None else Comment.objects.filter(post__in=posts)
+    # Only a comment with a count or a vote can be wrong: a set-based filter instead of a
+    # COUNT per comment of a 100,000-post site.
+    comments = comments.filter(Q(upvote_count__gt=0) | Q(pk__in=CommentVote.objects.values("comment_id")))
     comment_vote_truth = _count_of(CommentVote.objects.all(), "comment")
     with transaction.atomic():
         fixed = {
