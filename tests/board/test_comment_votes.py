@@ -249,3 +249,15 @@ def test_the_article_with_best_comments_and_votes_keeps_its_budget(
         response = client.get(post.get_absolute_url())
 
     assert "베스트 댓글" in main_text(response)
+
+
+def test_staff_get_their_own_page_with_their_votes_pressed(thread, moderator):
+    post, alice_comment, bora_comment = thread
+    services.vote_comment(user=moderator, comment=alice_comment)
+
+    response = member_client(moderator).get(post.get_absolute_url())
+
+    assert "X-Page-Cache" not in response  # 운영진 pages are their own
+    html = response.content.decode()
+    assert 'aria-pressed="true">추천 <strong>1</strong>' in vote_button(html, alice_comment)
+    assert 'aria-pressed="false">추천 <strong>0</strong>' in vote_button(html, bora_comment)
