@@ -101,7 +101,7 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     user, board = request.user, post.board
     options = ListOptions.from_request(request)
     can_moderate = permissions.can_moderate(user)
-    comment_pager, comments = comment_page(post, request, show_hidden=can_moderate)
+    comment_pager, comments, whole_thread = comment_page(post, request, show_hidden=can_moderate)
     pager, page_posts, newer, older, total_label = article_list(post, options)
     # On a page members share, their vote and their controls are slots (memberslots.py).
     shared = getattr(request, "member_slots", False)
@@ -122,7 +122,7 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
             "post": post,
             "view_count": view_count if view_count is not None else f"{post.view_count:,}",
             "comments": comments,
-            "best_comments": best_comments(post),
+            "best_comments": best_comments(post, whole_thread),
             "comment_pager": comment_pager,
             "is_author": user.is_authenticated and user.pk == post.author_id,
             "can_write": permissions.can_write_post(user, board),
@@ -149,26 +149,28 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     return response
 
 
-def best_comments(post):
+def best_comments(post, whole_thread=None):
     """베스트 댓글 above the thread: the most-추천 comments, BOARD_BEST_COMMENTS at most,
-    BOARD_BEST_COMMENT_MIN_VOTES 추천 at least each. No query for an article without
-    comments."""
-    if not post.comment_count or settings.BOARD_BEST_COMMENTS <= 0:
+    BOARD_BEST_COMMENT_MIN_VOTES 추천 at least each. A thread that fits on one page is all
+    loaded already (`whole_thread`, its rows) and costs no query; a longer one, one."""
+    limit, least = settings.BOARD_BEST_COMMENTS, max(settings.BOARD_BEST_COMMENT_MIN_VOTES, 1)
+    if not post.comment_count or limit <= 0:
         return []
-    best = Comment.objects.best_of(
-        post, limit=settings.BOARD_BEST_COMMENTS, min_votes=settings.BOARD_BEST_COMMENT_MIN_VOTES
-    )
-    return list(best)
+    if whole_thread is None:
+        return list(Comment.objects.best_of(post, limit=limit, min_votes=least))
+    best = [c for c in whole_thread if c.is_visible and c.upvote_count >= least]
+    return sorted(best, key=lambda c: (-c.upvote_count, c.pk))[:limit]
 
 
 def comment_page(post, request, *, show_hidden):
-    """(pager, the page of comments as thread_page gives it). ?cpage= picks the page,
-    BOARD_COMMENTS_PER_PAGE a page's size. One query for a thread that fits on a page, two
-    (the rows, the count) for a longer one, however many comments it has."""
+    """(pager, the page of comments as thread_page gives it, every row of the thread when
+    it fits on the page or else None). ?cpage= picks the page, BOARD_COMMENTS_PER_PAGE a
+    page's size. One query for a thread that fits on a page, two (the rows, the count) for
+    a longer one, however many comments it has."""
     per_page = settings.BOARD_COMMENTS_PER_PAGE
     requested = parse_page_number(request.GET.get("cpage"))
     if post.comment_count == 0 and not show_hidden:
-        return Pager.for_total(1, 0, per_page), []  # no visible comment, so no placeholder either
+        return Pager.for_total(1, 0, per_page), [], []  # no visible comment, so no placeholder either
     shown = Comment.objects.filter(post=post).shown_on_article(show_hidden=show_hidden)
     ordered = shown.select_related("author").in_thread_order()
     offset = (requested - 1) * per_page
@@ -177,7 +179,9 @@ def comment_page(post, request, *, show_hidden):
     pager = Pager.for_total(requested, total, per_page)
     if pager.number != requested:  # a page past the end: the last one
         rows = list(ordered[pager.offset : pager.offset + per_page])
-    return pager, thread_page(rows[:per_page], show_hidden=show_hidden)
+    rows = rows[:per_page]
+    whole = rows if total <= per_page else None
+    return pager, thread_page(rows, show_hidden=show_hidden), whole
 
 
 def article_list(post, options):

@@ -261,3 +261,16 @@ def test_staff_get_their_own_page_with_their_votes_pressed(thread, moderator):
     html = response.content.decode()
     assert 'aria-pressed="true">추천 <strong>1</strong>' in vote_button(html, alice_comment)
     assert 'aria-pressed="false">추천 <strong>0</strong>' in vote_button(html, bora_comment)
+
+
+def test_best_comments_of_a_long_thread_come_from_every_page(make_post, make_comment, make_user, settings, client):
+    settings.BOARD_COMMENTS_PER_PAGE, settings.BOARD_BEST_COMMENT_MIN_VOTES = 5, 2
+    post = make_post()
+    comments = [make_comment(post, body=f"긴 글타래 댓글 {i}") for i in range(12)]
+    for voter in [make_user(), make_user()]:
+        services.vote_comment(user=voter, comment=comments[11])  # on the last page
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    best = re.search(r'<section class="best-comments".*?</section>', html, re.S).group(0)
+    assert "긴 글타래 댓글 11" in best and f'href="/comments/{comments[11].pk}/"' in best
