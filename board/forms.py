@@ -201,6 +201,12 @@ class PostForm(SiteModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["category"] = self.instance.category_id
 
+    def clean_category(self):
+        if self.instance.pk and self.add_prefix("category") not in self.data:
+            # A form without the field (an old page, a script) changes no 말머리.
+            return self.instance.category
+        return self.cleaned_data["category"]
+
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
         if not title:

@@ -233,3 +233,13 @@ def test_a_list_filtered_by_category_has_a_fixed_query_budget(
 
     assert len(re.findall(r'class="post-row[ "]', response.content.decode())) == rows
     assert response.content.decode().count("[속보]") == rows
+
+
+def test_an_edit_form_without_the_field_keeps_the_category(make_post, news, author):
+    flash, _ = news
+    post = make_post(category=flash)
+
+    member_client(author).post(f"{post.get_absolute_url()}edit/", {"title": "고친 글", "body": "본문"})
+
+    post.refresh_from_db()
+    assert post.title == "고친 글" and post.category == flash
