@@ -61,7 +61,8 @@ def test_a_member_chooses_a_category_and_the_list_and_article_show_it(client, ne
     row = re.search(r'<li class="post-row.*?</li>', client.get("/b/ainews/").content.decode(), re.S).group(0)
     assert '<span class="post-category">[속보]</span>' in row
     article = client.get(post.get_absolute_url()).content.decode()
-    assert f'href="/b/ainews/?category={flash.pk}">[속보]</a>' in article
+    assert '<span class="post-category">[속보]</span> 말머리 글</h1>' in article
+    assert f'href="/b/ainews/?category={flash.pk}">속보 글 모아 보기</a>' in article
 
 
 def test_the_category_is_optional_unless_the_board_requires_it(news, writer, board):
