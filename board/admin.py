@@ -10,8 +10,12 @@ from django.template.response import TemplateResponse
 
 from accounts.models import display_name_of
 
-from . import services
-from .forms import SiteForm, SiteModelForm
+from . import (
+    admin_community,  # noqa: F401 - registers 말머리, 스크랩, 댓글 추천
+    services,
+)
+from .admin_base import SiteModelAdmin
+from .forms import SiteForm
 from .models import (
     Board,
     Comment,
@@ -29,13 +33,6 @@ def _done(modeladmin, request, changed, message):
     modeladmin.message_user(request, message.format(n=changed), messages.SUCCESS)
 
 
-class SiteModelAdmin(admin.ModelAdmin):
-    # Moderators' edits are text on the site like members' (no control characters), and a
-    # URL typed without a scheme is https, as on the write form.
-    form = SiteModelForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
 @admin.register(Board)
 class BoardAdmin(SiteModelAdmin):
     list_display = (
@@ -47,7 +44,7 @@ class BoardAdmin(SiteModelAdmin):
     readonly_fields = ("post_count",)
     fields = (
         "name", "slug", "description", "position", "page_size", "use_downvote", "write_access", "comment_access",
-        "is_readonly", "post_count",
+        "is_readonly", "category_required", "post_count",
     )  # fmt: skip
 
     def get_readonly_fields(self, request, obj=None):
@@ -76,13 +73,13 @@ class PostAdmin(SiteModelAdmin):
         "title", "board", "author_name", "created_at", "view_count", "upvote_count", "downvote_count",
         "comment_count", "is_notice", "is_hidden", "is_deleted",
     )  # fmt: skip
-    list_filter = ("board", "is_hidden", "is_notice", "is_deleted", "created_at")
+    list_filter = ("board", "category", "is_hidden", "is_notice", "is_deleted", "created_at")
     list_select_related = ("board", "author")
     search_fields = ("title", "body", "author__nickname", "author__username")
     date_hierarchy = "created_at"
     autocomplete_fields = ("author",)
     readonly_fields = (
-        "board", "view_count", "upvote_count", "downvote_count", "comment_count", "is_notice", "is_hidden",
+        "board", "category", "view_count", "upvote_count", "downvote_count", "comment_count", "is_notice", "is_hidden",
         "is_deleted", "created_at", "edited_at",
     )  # fmt: skip
     fields = ("title", "author", "body", "source_url", "tags", *readonly_fields)
@@ -183,13 +180,13 @@ class PostAdmin(SiteModelAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(SiteModelAdmin):
-    list_display = ("excerpt", "post", "author_name", "created_at", "is_deleted", "is_hidden")
+    list_display = ("excerpt", "post", "author_name", "created_at", "upvote_count", "is_deleted", "is_hidden")
     list_filter = ("is_deleted", "is_hidden", "post__board", "created_at")
     list_select_related = ("post", "author")
     search_fields = ("body", "author__nickname", "author__username")
     date_hierarchy = "created_at"
     autocomplete_fields = ("post", "author", "parent")
-    readonly_fields = ("post", "parent", "created_at", "edited_at", "is_deleted", "is_hidden")
+    readonly_fields = ("post", "parent", "created_at", "edited_at", "upvote_count", "is_deleted", "is_hidden")
     fields = ("author", "body", *readonly_fields)
     actions = ("hide_comments", "restore_comments", "delete_comments")
     show_full_result_count = False

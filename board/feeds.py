@@ -96,7 +96,9 @@ class SiteFeed(Feed):
         return item.edited_at or item.created_at
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        """The 말머리 first (joined by for_list), then the tags."""
+        tags = [tag.name for tag in item.tags.all()]
+        return [item.category.name, *tags] if item.category_id else tags
 
     def item_enclosures(self, item):
         images = list(item.images.all())

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from . import images, markup, source_urls
 from .form_messages import KoreanForm
-from .models import Comment, PendingImage, Post, Report
+from .models import Category, Comment, PendingImage, Post, Report
 
 PLACEHOLDER_HELP = "본문에 [이미지1], [이미지2]처럼 쓰면 그 자리에 들어가고, 없으면 본문 뒤에 붙습니다."
 
@@ -147,6 +147,16 @@ class PostForm(SiteModelForm):
             + " 미리보기를 해도 고른 이미지는 그대로 남습니다."
         ),
     )
+    category = forms.ModelChoiceField(
+        label="말머리",
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="말머리 없음",
+        error_messages={
+            "required": "말머리를 골라 주세요.",
+            "invalid_choice": "이 게시판의 말머리가 아닙니다. 목록에서 골라 주세요.",
+        },
+    )
     submission_key = SubmissionKeyField(initial=new_submission_key)
     attached = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
@@ -167,6 +177,7 @@ class PostForm(SiteModelForm):
         self.duplicate = None
         self.missing_pictures = 0
         self.fields["body"].widget.attrs["maxlength"] = settings.BOARD_POST_MAX_LENGTH
+        self.setup_category(board)
         if self.instance.pk and not self.is_bound:
             pictures = list(self.instance.images.all())
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
@@ -174,6 +185,27 @@ class PostForm(SiteModelForm):
                 self.instance.body, [picture.image.url for picture in pictures]
             )
             self.initial["attached"] = ",".join(picture.token for picture in pictures)
+
+    def setup_category(self, board):
+        """말머리: only this board's (an id of another board's is refused), required where
+        the board says so; no field at all on a board without any."""
+        field = self.fields["category"]
+        field.queryset = Category.objects.of_board(board)
+        self.has_category = field.queryset.exists()
+        if not self.has_category:
+            del self.fields["category"]
+            return
+        field.required = board.category_required
+        if field.required:
+            field.empty_label = "말머리를 고르세요"
+        if self.instance.pk and not self.is_bound:
+            self.initial["category"] = self.instance.category_id
+
+    def clean_category(self):
+        if self.instance.pk and self.add_prefix("category") not in self.data:
+            # A form without the field (an old page, a script) changes no 말머리.
+            return self.instance.category
+        return self.cleaned_data["category"]
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
@@ -310,6 +342,19 @@ class CommentForm(SiteModelForm):
 
     def clean_body(self):
         return clean_text(self.cleaned_data["body"], settings.BOARD_COMMENT_MAX_LENGTH, "댓글")
+
+
+class ScrapForm(SiteForm):
+    memo = forms.CharField(
+        label="메모",
+        required=False,
+        max_length=200,
+        help_text="나만 보는 메모입니다. 200자까지 쓸 수 있습니다.",
+        error_messages={"max_length": "메모는 200자 이하로 입력해 주세요."},
+    )
+
+    def clean_memo(self):
+        return " ".join(self.cleaned_data["memo"].split())
 
 
 class ReportForm(SiteForm):

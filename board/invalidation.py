@@ -19,6 +19,8 @@ second one retires.
 |---|---|
 | post written, edited, deleted, hidden, pinned, voted on, commented on | its article, its board's lists, 홈/새글/검색 |
 | comment written, edited, deleted, hidden | as its post, plus the sidebar's 최근 댓글 |
+| comment 추천ed or un-추천ed | its article only (its count, 베스트 댓글; lists show neither) |
+| 말머리 added, renamed or removed | the menu (it keeps each board's 말머리), every page (rows show the name) |
 | post moved | as a post, in both boards |
 | board added or renamed | the menu, every page |
 | 닉네임, 탈퇴, ban, content restored, staff status (the 운영진 badge) | every page, the sidebar (names everywhere) |
@@ -36,7 +38,8 @@ VERSION_KEY_PREFIX = "pagecache:version:"
 EVERYTHING = "all"
 SITE = "site"
 
-MENU_KEY = "board:menu"
+# ":2": the menu is kept with each board's 말머리 since they came.
+MENU_KEY = "board:menu:2"
 # ":2": the blocks are kept with their HTML since the member pages work (an older entry has none).
 SIDEBAR_POPULAR_KEY = "board:sidebar:popular:2"
 SIDEBAR_RECENT_COMMENTS_KEY = "board:sidebar:recent-comments:2"
@@ -84,6 +87,17 @@ def post_changed(post_id, *board_slugs):
 
 def comment_changed(post_id, board_slug):
     _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE], forget=[SIDEBAR_RECENT_COMMENTS_KEY])
+
+
+def comment_votes_changed(post_id):
+    """A comment's 추천 count moved: only the article shows it (and its 베스트 댓글)."""
+    _now_and_at_commit([post_version(post_id)])
+
+
+def categories_changed():
+    """A 말머리 was added, renamed or removed: list rows on every kind of page show it, and
+    the cached menu holds each board's (sidebar.board_categories)."""
+    _now_and_at_commit([EVERYTHING], forget=[MENU_KEY])
 
 
 def board_changed():

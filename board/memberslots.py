@@ -12,6 +12,7 @@ pass over the bytes:
 | vote | the article's 추천/비추천 box: this member's vote pressed, or the author's counts |
 | post_controls | 수정/삭제 for the article's author, 신고 for everyone else |
 | comment:<id> | 수정/삭제 on the member's own comment, 신고 on the others |
+| comment_vote:<id> | its 추천 button, pressed if this member voted (one query per page); the count on their own |
 
 The view says what the slots need besides the member (the article's author and counts, the
 authors of the comments on the page) in `response.member_slots`; the page cache keeps it
@@ -31,9 +32,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from .forms import new_submission_key
-from .models import PostVote
+from .models import PostVote, voted_comment_ids
 
 UNKNOWN_ID = 2147483647  # stands for the id in a URL made once per fill
+UNKNOWN_COUNT = "@@count@@"  # stands for a comment's 추천 count in markup made once per fill
 
 
 @functools.cache
@@ -52,13 +54,13 @@ def slot(name, arg=None):
 
 
 def article_slots(post, comments):
-    """What an article's slots need: its author, counts and board, and who wrote each
-    comment on the page (replies included)."""
+    """What an article's slots need: its author, counts and board, and for each comment on
+    the page (replies included) its author, whether it is deleted, and its 추천 count."""
     authors = {}
     for comment in comments:
         for item in [comment, *comment.children]:
             if item.pk is not None:
-                authors[item.pk] = (item.author_id, item.is_deleted)
+                authors[item.pk] = (item.author_id, item.is_deleted, item.upvote_count)
     return {
         "post": {
             "pk": post.pk,
@@ -85,6 +87,8 @@ class _Filler:
     def __init__(self, request, page):
         self.request, self.user, self.page = request, request.user, page
         self.values = {}
+        self.my_comment_votes = None  # the ids of the page's comments this member 추천ed
+        self.vote_markup = {}
 
     def __call__(self, match):
         kind, arg = match.group(1).decode(), match.group(2)
@@ -92,6 +96,8 @@ class _Filler:
             return new_submission_key().encode()
         if kind == "comment":
             return self.comment_controls(int(arg))
+        if kind == "comment_vote":
+            return self.comment_vote(int(arg))
         if kind not in self.values:
             make = getattr(self, f"make_{kind}", None)
             self.values[kind] = make().encode() if make else b""
@@ -132,7 +138,7 @@ class _Filler:
         )
 
     def comment_controls(self, pk):
-        author_id, deleted = self.page.get("comments", {}).get(pk, (None, True))
+        author_id, deleted, *_ = self.page.get("comments", {}).get(pk, (None, True))
         if author_id == self.user.pk:
             if deleted:
                 return b""
@@ -141,3 +147,30 @@ class _Filler:
             url = reverse("board:report_comment", args=[UNKNOWN_ID]).replace(str(UNKNOWN_ID), "{}")
             self.values["report"] = f'<a href="{url}">신고</a>'
         return self.values["report"].format(pk).encode()
+
+    def comment_vote(self, pk):
+        """The 추천 button of one comment. Which of the page's comments this member 추천ed
+        is one query, made at the first button (none when no comment has a 추천); each
+        kind of button is rendered once and copied with its comment's id and count."""
+        comments = self.page.get("comments", {})
+        author_id, deleted, *rest = comments.get(pk, (None, True))
+        if deleted:
+            return b""
+        if self.my_comment_votes is None:
+            # Only a comment with a 추천 can hold this member's: none on the page, no query.
+            voted = [key for key, (_, _, *count) in comments.items() if count and count[0]]
+            self.my_comment_votes = voted_comment_ids(self.user, voted)
+        own, pressed = author_id == self.user.pk, pk in self.my_comment_votes
+        kind = "own" if own else ("pressed" if pressed else "member")
+        if kind not in self.vote_markup:
+            context = {
+                "state": "own" if own else "member",
+                "pressed": pressed,
+                "pk": UNKNOWN_ID,
+                "count": UNKNOWN_COUNT,
+                "csrf_token": get_token(self.request),
+            }
+            self.vote_markup[kind] = render_to_string("board/_comment_vote.html", context)
+        count = f"{rest[0]:,}" if rest else "0"
+        markup = self.vote_markup[kind].replace(str(UNKNOWN_ID), str(pk)).replace(UNKNOWN_COUNT, count)
+        return markup.encode()

@@ -62,3 +62,17 @@ def vote_refusal(user, post, value):
     if value == -1 and not post.board.use_downvote:
         return "이 게시판은 비추천을 사용하지 않습니다."
     return None
+
+
+def comment_vote_refusal(user, comment):
+    """Why this member may not 추천 this comment (a Korean sentence), or None."""
+    if not is_member(user):
+        return "로그인한 회원만 댓글을 추천할 수 있습니다."
+    if comment.author_id == user.pk:
+        return "자신의 댓글은 추천할 수 없습니다."
+    return None
+
+
+def can_scrap(user, post):
+    """Any member may keep any post they can read."""
+    return is_member(user)

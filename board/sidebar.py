@@ -14,7 +14,7 @@ from taggit.models import Tag
 from accounts.models import shows_staff_badge
 
 from .invalidation import MENU_KEY, SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY
-from .models import Board, Comment, Post, SearchStopWord, SearchTerm
+from .models import Board, Category, Comment, Post, SearchStopWord, SearchTerm
 
 POPULAR_POSTS = 10
 RECENT_COMMENTS = 5
@@ -24,11 +24,34 @@ POPULAR_TERM_DAYS = 3
 
 
 def board_menu():
-    """(slug, name, id) of every board, in menu order; kept until a board changes
-    (invalidation.board_changed)."""
+    """(slug, name, id) of every board, in menu order; kept until a board or a 말머리
+    changes (invalidation.board_changed, categories_changed)."""
+    return _menu()["boards"]
+
+
+def board_categories(board):
+    """The board's 말머리 in order, from the cached menu (a list page asks for them, and
+    every page has the menu warm): Category objects with their id and name."""
+    return [Category(pk=pk, name=name, board=board) for pk, name in _menu()["categories"].get(board.pk, [])]
+
+
+def _menu():
+    """Every board with its 말머리, from one query (a LEFT JOIN: a board without any is
+    one row), kept until a board or a 말머리 changes."""
     menu = cache.get(MENU_KEY)
     if menu is None:
-        menu = [(board.slug, board.name, board.pk) for board in Board.objects.for_menu()]
+        rows = (
+            Board.objects.for_menu()
+            .order_by("position", "id", "categories__position", "categories__id")
+            .values_list("slug", "name", "pk", "categories__pk", "categories__name")
+        )
+        menu = {"boards": [], "categories": {}}
+        for slug, name, pk, category_pk, category_name in rows:
+            if not menu["boards"] or menu["boards"][-1][2] != pk:
+                menu["boards"].append((slug, name, pk))
+                menu["categories"][pk] = []
+            if category_pk is not None:
+                menu["categories"][pk].append((category_pk, category_name))
         cache.set(MENU_KEY, menu, None)
     return menu
 

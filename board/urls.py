@@ -3,7 +3,7 @@ from django.urls import path
 
 from . import feeds
 from .sitemaps import SITEMAPS
-from .views import comments, discovery, moderation, reading, reports, system, votes, writing
+from .views import comments, discovery, moderation, reading, reports, scraps, system, votes, writing
 
 app_name = "board"
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("manifest.webmanifest", system.web_manifest, name="manifest"),
     path("healthz", system.healthz, name="healthz"),
     path("modlog/", moderation.moderation_log, name="modlog"),
+    path("scraps/", scraps.scrap_list, name="scraps"),
+    path("scraps/<int:scrap_id>/delete/", scraps.scrap_delete, name="scrap_delete"),
     path("b/<slug:slug>/", reading.post_list, name="post_list"),
     path("b/<slug:slug>/write/", writing.post_write, name="post_write"),
     path("b/<slug:slug>/<int:post_id>/", reading.post_detail, name="post_detail"),
@@ -40,9 +42,11 @@ urlpatterns = [
     path("b/<slug:slug>/<int:post_id>/vote/", votes.vote, name="vote"),
     path("b/<slug:slug>/<int:post_id>/moderate/", moderation.post_moderate, name="post_moderate"),
     path("b/<slug:slug>/<int:post_id>/report/", reports.report_post, name="report_post"),
+    path("b/<slug:slug>/<int:post_id>/scrap/", scraps.scrap_post, name="scrap"),
     path("comments/<int:comment_id>/", comments.comment_link, name="comment"),
     path("comments/<int:comment_id>/edit/", comments.comment_edit, name="comment_edit"),
     path("comments/<int:comment_id>/delete/", comments.comment_delete, name="comment_delete"),
     path("comments/<int:comment_id>/moderate/", moderation.comment_moderate, name="comment_moderate"),
     path("comments/<int:comment_id>/report/", reports.report_comment, name="report_comment"),
+    path("comments/<int:comment_id>/vote/", votes.comment_vote, name="comment_vote"),
 ]

@@ -323,12 +323,20 @@ BOARD_POST_MAX_LENGTH = env_int("BOARD_POST_MAX_LENGTH", 50_000)
 BOARD_COMMENT_MAX_LENGTH = env_int("BOARD_COMMENT_MAX_LENGTH", 3_000)
 # Comments under an article, a page at a time (?cpage=), with a pager above and below.
 BOARD_COMMENTS_PER_PAGE = env_int("BOARD_COMMENTS_PER_PAGE", 50)
+# 베스트 댓글 above an article's thread: at most this many comments (0 turns it off) …
+BOARD_BEST_COMMENTS = env_int("BOARD_BEST_COMMENTS", 3)
+# … each with at least this many 추천.
+BOARD_BEST_COMMENT_MIN_VOTES = env_int("BOARD_BEST_COMMENT_MIN_VOTES", 3)
+# 마이메뉴 → 스크랩: scraps per page.
+BOARD_SCRAPS_PER_PAGE = env_int("BOARD_SCRAPS_PER_PAGE", 20)
 # Per member: (how many, per how many seconds). Counted in the configured cache, so with
 # REDIS_URL set the limits hold across every gunicorn worker and every app server.
 BOARD_RATE_LIMITS = {
     "post": (env_int("BOARD_POST_RATE", 5), env_int("BOARD_POST_RATE_WINDOW", 600)),
     "comment": (env_int("BOARD_COMMENT_RATE", 30), env_int("BOARD_COMMENT_RATE_WINDOW", 60)),
     "vote": (env_int("BOARD_VOTE_RATE", 60), env_int("BOARD_VOTE_RATE_WINDOW", 60)),
+    "comment_vote": (env_int("BOARD_COMMENT_VOTE_RATE", 60), env_int("BOARD_COMMENT_VOTE_RATE_WINDOW", 60)),
+    "scrap": (env_int("BOARD_SCRAP_RATE", 30), env_int("BOARD_SCRAP_RATE_WINDOW", 60)),
 }
 
 # --- Email --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from taggit.models import Tag
 
 from accounts import services as member_services
 from board import services
-from board.models import Comment, ModerationLog, Post, PostImage, PostVote, Report
+from board.models import Comment, CommentVote, ModerationLog, Post, PostImage, PostVote, Report, Scrap
 from tests.conftest import image_file, main_text, page_text
 
 # Every named URL of the site (admin aside: see the admin test below), by who may use it.
@@ -32,6 +32,10 @@ MEMBERS_ONLY = {
     "board:vote",
     "board:report_post",
     "board:report_comment",
+    "board:comment_vote",
+    "board:scrap",
+    "board:scraps",
+    "board:scrap_delete",
     "accounts:index",
     "accounts:me",
     "accounts:update_profile",
@@ -90,6 +94,7 @@ FORM_DATA = {
     "board:vote": {"value": "up"},
     "board:report_post": {"reason": "spam"},
     "board:report_comment": {"reason": "spam"},
+    "board:scrap": {"memo": "가로챈 스크랩"},
 }
 
 
@@ -108,7 +113,7 @@ def site_urls(patterns=None, namespace=""):
 
 
 def url_for(name, entry, post, comment):
-    values = {"slug": post.board.slug, "post_id": post.pk, "comment_id": comment.pk}
+    values = {"slug": post.board.slug, "post_id": post.pk, "comment_id": comment.pk, "scrap_id": 1}
     return reverse(name, kwargs={key: values[key] for key in entry.pattern.converters})
 
 
@@ -125,6 +130,8 @@ def snapshot():
         list(Post.objects.order_by("pk").values_list("title", "body", "is_hidden", "is_deleted", "is_notice")),
         list(Comment.objects.order_by("pk").values_list("body", "is_hidden", "is_deleted")),
         PostVote.objects.count(),
+        CommentVote.objects.count(),
+        Scrap.objects.count(),
         Report.objects.count(),
         ModerationLog.objects.count(),
     )

@@ -1,7 +1,8 @@
-"""The board's models, by area: boards and posts (with votes and images), comments, the
-search index and moderation (reports, the log)."""
+"""The board's models, by area: boards and posts (with votes and images), 말머리, comments
+(with their 추천), 스크랩, the search index and moderation (reports, the log)."""
 
-from .comments import Comment, CommentQuerySet, thread_page
+from .categories import Category
+from .comments import Comment, CommentQuerySet, CommentVote, thread_page, voted_comment_ids
 from .legacy import LegacyLink, LegacyRecord
 from .moderation import ModerationLog, Report, ReportedComment, ReportedPost
 from .posts import (
@@ -19,17 +20,22 @@ from .posts import (
     byline_of,
     visible_post_condition,
 )
+from .scraps import DELETED_POST_TEXT, HIDDEN_POST_TEXT, Scrap
 from .search_index import CommentSearch, PostSearch, SearchStopWord, SearchTerm
 
 __all__ = [
     "ACCESS_CHOICES",
+    "DELETED_POST_TEXT",
+    "HIDDEN_POST_TEXT",
     "MEMBERS",
     "STAFF",
     "VISIBLE_POST",
     "Board",
+    "Category",
     "Comment",
     "CommentQuerySet",
     "CommentSearch",
+    "CommentVote",
     "LegacyLink",
     "LegacyRecord",
     "ModerationLog",
@@ -42,10 +48,12 @@ __all__ = [
     "Report",
     "ReportedComment",
     "ReportedPost",
+    "Scrap",
     "SearchStopWord",
     "SearchTerm",
     "attach_tags",
     "byline_of",
     "thread_page",
     "visible_post_condition",
+    "voted_comment_ids",
 ]

@@ -52,6 +52,16 @@ class CommentQuerySet(models.QuerySet):
     def recent(self):
         return self.on_visible_posts().select_related("post__board", "author").order_by("-id")
 
+    def best_of(self, post, *, limit, min_votes):
+        """베스트 댓글: the post's most-추천 visible comments, at least `min_votes` each (one
+        lookup in comment_best_idx)."""
+        return (
+            self.visible()
+            .filter(post=post, upvote_count__gte=max(min_votes, 1))
+            .select_related("author")
+            .order_by("-upvote_count", "id")[:limit]
+        )
+
 
 def thread_page(comments, *, show_hidden):
     """One page of comments (rows of shown_on_article in thread order) as the article shows
@@ -128,6 +138,9 @@ class Comment(models.Model):
     # As Post.submission_key: the same form sent twice finds this comment.
     submission_key = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
     guest_name = models.CharField("비회원 이름", max_length=50, blank=True, editable=False, default="", db_default="")
+    # Denormalised (베스트 댓글 and each comment's 추천 count need no COUNT): moved with F()
+    # by services/votes.py, repaired by `recount`. A database default, as guest_name.
+    upvote_count = models.PositiveIntegerField("추천", default=0, db_default=0, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -142,6 +155,10 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["post", "id"], name="comment_post_idx"),
             models.Index(fields=["-created_at", "-id"], name="comment_created_idx"),  # 새댓글
+            # 베스트 댓글: only comments with a 추천 are in it, so it stays small.
+            models.Index(
+                fields=["post", "-upvote_count", "id"], name="comment_best_idx", condition=Q(upvote_count__gt=0)
+            ),
         ]
 
     def __str__(self):
@@ -163,3 +180,28 @@ class Comment(models.Model):
     @property
     def byline(self):
         return byline_of(self)
+
+
+class CommentVote(models.Model):
+    """댓글 추천: one per member and comment (no 비추천 on comments, as on most Korean boards)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes", verbose_name="댓글")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes", verbose_name="회원"
+    )
+    created_at = models.DateTimeField("일시", default=timezone.now)
+
+    class Meta:
+        verbose_name = "댓글 추천"
+        verbose_name_plural = "댓글 추천"
+        constraints = [models.UniqueConstraint(fields=["user", "comment"], name="comment_vote_one_per_member")]
+
+    def __str__(self):
+        return f"추천 {self.comment_id}"
+
+
+def voted_comment_ids(user, comment_ids):
+    """The ids among `comment_ids` this member has 추천ed: one query for a page of comments."""
+    if not user.is_authenticated or not comment_ids:
+        return set()
+    return set(CommentVote.objects.filter(user=user, comment_id__in=comment_ids).values_list("comment_id", flat=True))

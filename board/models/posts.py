@@ -46,6 +46,9 @@ class Board(models.Model):
     write_access = models.CharField("글쓰기 권한", max_length=10, choices=ACCESS_CHOICES, default=MEMBERS)
     comment_access = models.CharField("댓글 권한", max_length=10, choices=ACCESS_CHOICES, default=MEMBERS)
     is_readonly = models.BooleanField("읽기 전용", default=False, help_text="켜면 운영진만 글과 댓글을 쓸 수 있습니다.")
+    category_required = models.BooleanField(
+        "말머리 필수", default=False, help_text="켜면 말머리가 있는 게시판에서 글을 쓸 때 말머리를 골라야 합니다."
+    )
     # Denormalised: the list header ("전체 N건") and the pager must not COUNT(*) the table.
     post_count = models.PositiveIntegerField("글 수", default=0, editable=False)
 
@@ -99,8 +102,12 @@ class PostQuerySet(models.QuerySet):
         )
 
     def for_list(self):
-        """What a list row shows: no body, the author's name. The order is the caller's."""
-        return self.select_related("author").defer("body", "body_html")
+        """What a list row shows: no body, the author's name, the 말머리 (joined, so a row
+        costs no query of its own). The order is the caller's."""
+        return self.select_related("author", "category").defer("body", "body_html")
+
+    def in_category(self, category):
+        return self.filter(category=category)
 
     def page(self, offset, limit):
         """One page of this ordered list in two steps: the ids from the index that serves
@@ -118,7 +125,7 @@ class PostQuerySet(models.QuerySet):
         return [found[pk] for pk in ids if pk in found]
 
     def for_detail(self):
-        return self.select_related("board", "author").prefetch_related("tags")
+        return self.select_related("board", "author", "category").prefetch_related("tags")
 
     def popular_since(self, since):
         """인기: recent posts ranked by a score of votes, comments and views."""
@@ -218,6 +225,10 @@ class Post(models.Model):
     answer_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="answers", verbose_name="답변한 글"
     )
+    # 말머리: one of the board's categories (models/categories.py), or none.
+    category = models.ForeignKey(
+        "board.Category", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts", verbose_name="말머리"
+    )
 
     tags = TaggableManager("태그", blank=True)
 
@@ -245,6 +256,10 @@ class Post(models.Model):
                 condition=Q(is_notice=True, is_hidden=False, is_deleted=False),
             ),
             models.Index(fields=["-created_at", "-id"], name="post_created_idx"),
+            # A board's list filtered by 말머리 (a category is of one board), and its count.
+            models.Index(
+                fields=["category", "-created_at", "-id"], name="post_category_visible_idx", condition=VISIBLE_POST
+            ),
             # The duplicate check: the newest visible post of a board with this 원문 key.
             models.Index(
                 fields=["board", "source_key", "-created_at", "-id"],

@@ -10,10 +10,15 @@ POST_COLUMNS = {"title": ["title_grams"], "body": ["body_grams"], "title_body": 
 
 
 def narrow(where, params, results, *, board_column, key, above_id):
-    """One board only, and/or only the posts listed above a given one (both backends)."""
+    """One board only, one 말머리 only, and/or only the posts listed above a given one
+    (both backends)."""
     if results.board is not None:
         where.append(f"{board_column} = %s")
         params.append(results.board.pk)
+    if results.category is not None:
+        # The search index holds no 말머리: the post's own row says (its primary key).
+        where.append(f"{key} IN (SELECT id FROM board_post WHERE category_id = %s)")
+        params.append(results.category.pk)
     if above_id is not None:
         where.append(f"{key} > %s")
         params.append(above_id)

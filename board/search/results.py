@@ -23,8 +23,9 @@ class Results:
     matches listed above a post (for the page an article sits on).
     """
 
-    def __init__(self, query, field, *, board=None, order="new"):
+    def __init__(self, query, field, *, board=None, order="new", category=None):
         self.query, self.field, self.board, self.order = query, field, board, order
+        self.category = category  # a search within one 말머리 (of `board`)
 
     def ids(self, offset, limit):
         if self.field == "author":
@@ -51,6 +52,8 @@ class Results:
         matches = Post.objects.visible().filter(author__withdrawn_at__isnull=True)
         if self.board is not None:
             matches = matches.in_board(self.board)
+        if self.category is not None:
+            matches = matches.in_category(self.category)
         for term in self.query.terms:
             matches = matches.filter(author__nickname__icontains=term)
         return matches

@@ -5,6 +5,7 @@ F() so concurrent requests never lose an update, and telling board/invalidation.
 changed. Views and the admin call these; nothing else writes board rows.
 """
 
+from .categories import delete_category, save_category
 from .comments import add_comment, delete_comment, edit_comment
 from .counters import delete_stop_word, record_search, recount_counters, save_stop_word
 from .moderation import (
@@ -36,9 +37,15 @@ from .posts import (
     render_post_body,
     save_board,
 )
-from .votes import cast_vote
+from .scraps import delete_scrap, save_scrap
+from .votes import cast_vote, vote_comment
 
 __all__ = [
+    "vote_comment",
+    "save_scrap",
+    "delete_scrap",
+    "save_category",
+    "delete_category",
     "AlreadyReported",
     "ImagesNotStored",
     "add_comment",

@@ -34,6 +34,7 @@ def create_post(
     is_notice=False,
     created_at=None,
     submission_key="",
+    category=None,
 ):
     """A new post. `pictures` are the member's pictures kept across 미리보기 (PendingImage),
     `images` new uploads (images.prepare_upload); [이미지N] in the body counts through both,
@@ -56,6 +57,7 @@ def create_post(
                 created_at=created_at or timezone.now(),
                 thumbnail_url=ordered[0].thumbnail.url if ordered else "",
                 submission_key=submission_key,
+                category=category,
             )
             render_post_body(post)
             post.save()
@@ -88,7 +90,11 @@ def repeated_submission(model, author, submission_key):
     return found
 
 
-def edit_post(*, post, title, body, tags, source_url, images=(), pictures=None, author=None):
+# edit_post's `category` when the caller does not change it (the admin's edit).
+UNCHANGED = object()
+
+
+def edit_post(*, post, title, body, tags, source_url, images=(), pictures=None, author=None, category=UNCHANGED):
     """The author's edit: creation time kept, 수정됨 time set, body rendered again.
 
     `pictures` is the post form's list in the member's order (the post's PostImage rows,
@@ -114,6 +120,9 @@ def edit_post(*, post, title, body, tags, source_url, images=(), pictures=None, 
             if author is not None:
                 post.author = author
                 fields.append("author")
+            if category is not UNCHANGED:
+                post.category = category
+                fields.append("category")
             # Only the author's fields: the flags and counters may have moved since the form
             # was loaded (a moderator's hide, new votes), and must not be written back.
             post.save(update_fields=fields)
@@ -149,11 +158,12 @@ def move_post(*, post, board, moderator, reason=""):
         return False
     with transaction.atomic():
         old_board = Board.objects.get(pk=post.board_id)
-        Post.objects.filter(pk=post.pk).update(board=board)
+        # A 말머리 is of one board: the moved post has none in the new one.
+        Post.objects.filter(pk=post.pk).update(board=board, category=None)
         if not (post.is_hidden or post.is_deleted):
             Board.objects.filter(pk=old_board.pk).update(post_count=F("post_count") - 1)
             Board.objects.filter(pk=board.pk).update(post_count=F("post_count") + 1)
-        post.board = board
+        post.board, post.category = board, None
         search.index_posts([post])
         invalidation.post_changed(post.pk, old_board.slug, board.slug)
         log_moderation(

@@ -1,10 +1,10 @@
-"""추천/비추천 on posts."""
+"""추천/비추천 on posts, 추천 on comments."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from .. import invalidation
-from ..models import Post, PostVote
+from ..models import Comment, CommentVote, Post, PostVote
 
 VOTE_COUNTER = {PostVote.UP: "upvote_count", PostVote.DOWN: "downvote_count"}
 
@@ -37,3 +37,24 @@ def cast_vote(*, user, post, value):
         # A simultaneous request from the same member created the vote first: keep it.
         return PostVote.objects.filter(user=user, post=post).values_list("value", flat=True).first()
     return result
+
+
+def vote_comment(*, user, comment):
+    """댓글 추천: the first press counts, the second cancels. Returns whether the member's
+    추천 stands afterwards. The row and Comment.upvote_count change in one transaction; the
+    unique constraint settles a double click."""
+    with transaction.atomic():
+        removed, _ = CommentVote.objects.filter(user=user, comment=comment).delete()
+        if removed:
+            change, voted = F("upvote_count") - 1, False
+        else:
+            try:
+                with transaction.atomic():
+                    CommentVote.objects.create(user=user, comment=comment)
+            except IntegrityError:
+                # The same member's simultaneous press created (and counted) it first.
+                return True
+            change, voted = F("upvote_count") + 1, True
+        invalidation.comment_votes_changed(comment.post_id)
+        Comment.objects.filter(pk=comment.pk).update(upvote_count=change)  # last: see add_comment
+    return voted

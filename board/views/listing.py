@@ -28,12 +28,14 @@ QUERY_TOO_SHORT = "검색어는 두 글자 이상 입력해 주세요."
 
 @dataclass(frozen=True)
 class ListOptions:
-    """What a reader chose for a list: a search, a field, an order, a period."""
+    """What a reader chose for a list: a search, a field, an order, a period, a 말머리
+    (its id as asked for: the view checks it is one of the board's)."""
 
     query: search.Query
     field: str
     sort: str
     period: str
+    category_id: int | None = None
 
     @classmethod
     def from_request(cls, request):
@@ -44,11 +46,13 @@ class ListOptions:
         sorts = SEARCH_SORTS if query else SORTS
         sort = request.GET.get("sort", "new")
         period = request.GET.get("period", "week")
+        category = (request.GET.get("category") or "").strip()
         return cls(
             query=query,
             field=field,
             sort=sort if sort in sorts else "new",
             period=period if period in PERIODS else "week",
+            category_id=parse_category(category) if category else None,
         )
 
     @property
@@ -65,26 +69,36 @@ class ListOptions:
             return ""
         return "?" + urlencode({"q": self.query.text, "field": self.field})
 
-    def results(self, board=None):
+    def results(self, board=None, category=None):
         order = "relevance" if self.sort == "relevance" else "new"
-        return search.Results(self.query, self.field, board=board, order=order)
+        return search.Results(self.query, self.field, board=board, order=order, category=category)
 
-    def apply(self, board, page):
-        """How to fetch a page of this list, its total, and the total as shown (a search
-        counts only as far as the pager needs: "200+")."""
+    def apply(self, board, page, category=None):
+        """How to fetch a page of this list (of one 말머리 if `category`), its total, and the
+        total as shown (a search counts only as far as the pager needs: "200+")."""
         if self.searching:
-            results = self.results(board)
+            results = self.results(board, category)
             limit = count_limit(page, board.page_size)
             count = results.count(limit)
             return search_page(results), count, count_label(count, limit)
         posts = Post.objects.visible().in_board(board)
+        if category is not None:
+            # Counted in post_category_visible_idx; Board.post_count is the whole board's.
+            posts = posts.in_category(category)
         if self.sort == "popular":
             since = timezone.now() - timedelta(days=PERIODS[self.period][1])
             ordered, total = posts.popular_since(since), None
         else:
-            ordered, total = posts.sorted_by(self.sort), board.post_count
+            ordered = posts.sorted_by(self.sort)
+            total = board.post_count if category is None else None
         total = ordered.count() if total is None else total
         return ordered.for_list().page, total, f"{total:,}"
+
+
+def parse_category(raw):
+    """A 말머리 id as asked for; anything but a whole number is 0, which no 말머리 has (the
+    list then says 404, never shows another list under that address)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
 
 
 def search_page(results):

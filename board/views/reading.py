@@ -1,13 +1,15 @@
 """Reading: 홈, a board's list, an article (with its comments and the list it sits in)."""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from .. import memberslots, permissions, viewcounts
 from ..forms import CommentForm
-from ..models import Board, Comment, Post, PostVote, attach_tags, thread_page
+from ..models import Board, Comment, Post, PostVote, attach_tags, thread_page, voted_comment_ids
 from ..pagecache import cached_for_readers, placeholder
 from ..pagination import Pager, parse_page_number
+from ..sidebar import board_categories
 from .listing import (
     FIELD_LABELS,
     PERIODS,
@@ -23,7 +25,7 @@ from .listing import (
 from .lookups import get_post
 
 HOME_POSTS_PER_BOARD = 6
-LIST_PARAMETERS = ("page", "q", "field", "sort", "period")
+LIST_PARAMETERS = ("page", "q", "field", "sort", "period", "category")
 
 
 @cached_for_readers("site")
@@ -41,11 +43,13 @@ def home(request):
 def post_list(request, slug):
     board = get_object_or_404(Board, slug=slug)
     options = ListOptions.from_request(request)
+    categories = board_categories(board)
+    category = chosen_category(categories, options)
     requested_page = parse_page_number(request.GET.get("page"))
-    fetch, total, total_label = options.apply(board, requested_page)
+    fetch, total, total_label = options.apply(board, requested_page, category)
     pager = Pager.for_total(requested_page, total, board.page_size)
     posts = fetch(pager.offset, pager.per_page)
-    show_notices = pager.number == 1 and not options.searching and options.sort == "new"
+    show_notices = pager.number == 1 and not options.searching and options.sort == "new" and category is None
     notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first()) if show_notices else []
     attach_tags(notices + posts)
     if options.searching:
@@ -67,8 +71,21 @@ def post_list(request, slug):
             "total_label": total_label,
             "pages_label": pages_label(pager, total_label),
             "can_write": permissions.can_write_post(request.user, board),
+            "categories": categories,
+            "selected_category": category,
         },
     )
+
+
+def chosen_category(categories, options):
+    """The 말머리 ?category= names, which must be one of this board's: another board's id,
+    or one that does not exist, is a 404 (never a list of another board's posts)."""
+    if options.category_id is None:
+        return None
+    for category in categories:
+        if category.pk == options.category_id:
+            return category
+    raise Http404("이 게시판에 없는 말머리입니다.")
 
 
 @cached_for_readers("post:{post_id}", "board:{slug}", parameters=("cpage",), live=viewcounts.article_view_count)
@@ -84,16 +101,19 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     user, board = request.user, post.board
     options = ListOptions.from_request(request)
     can_moderate = permissions.can_moderate(user)
-    comment_pager, comments = comment_page(post, request, show_hidden=can_moderate)
+    comment_pager, comments, whole_thread = comment_page(post, request, show_hidden=can_moderate)
     pager, page_posts, newer, older, total_label = article_list(post, options)
     # On a page members share, their vote and their controls are slots (memberslots.py).
     shared = getattr(request, "member_slots", False)
     my_vote = None
     if user.is_authenticated and not shared:
         my_vote = PostVote.objects.filter(post=post, user=user).values_list("value", flat=True).first()
-        for comment in comments:
-            for item in [comment, *comment.children]:
-                item.editable = item.pk is not None and permissions.can_edit_comment(user, item)
+        items = [item for comment in comments for item in [comment, *comment.children] if item.pk is not None]
+        voted = voted_comment_ids(user, [item.pk for item in items])
+        for item in items:
+            item.editable = permissions.can_edit_comment(user, item)
+            item.vote_state = "own" if item.author_id == user.pk else "member"
+            item.my_vote = item.pk in voted
     response = render(
         request,
         "board/post_detail.html",
@@ -102,6 +122,7 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
             "post": post,
             "view_count": view_count if view_count is not None else f"{post.view_count:,}",
             "comments": comments,
+            "best_comments": best_comments(post, whole_thread),
             "comment_pager": comment_pager,
             "is_author": user.is_authenticated and user.pk == post.author_id,
             "can_write": permissions.can_write_post(user, board),
@@ -128,14 +149,28 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     return response
 
 
+def best_comments(post, whole_thread=None):
+    """베스트 댓글 above the thread: the most-추천 comments, BOARD_BEST_COMMENTS at most,
+    BOARD_BEST_COMMENT_MIN_VOTES 추천 at least each. A thread that fits on one page is all
+    loaded already (`whole_thread`, its rows) and costs no query; a longer one, one."""
+    limit, least = settings.BOARD_BEST_COMMENTS, max(settings.BOARD_BEST_COMMENT_MIN_VOTES, 1)
+    if not post.comment_count or limit <= 0:
+        return []
+    if whole_thread is None:
+        return list(Comment.objects.best_of(post, limit=limit, min_votes=least))
+    best = [c for c in whole_thread if c.is_visible and c.upvote_count >= least]
+    return sorted(best, key=lambda c: (-c.upvote_count, c.pk))[:limit]
+
+
 def comment_page(post, request, *, show_hidden):
-    """(pager, the page of comments as thread_page gives it). ?cpage= picks the page,
-    BOARD_COMMENTS_PER_PAGE a page's size. One query for a thread that fits on a page, two
-    (the rows, the count) for a longer one, however many comments it has."""
+    """(pager, the page of comments as thread_page gives it, every row of the thread when
+    it fits on the page or else None). ?cpage= picks the page, BOARD_COMMENTS_PER_PAGE a
+    page's size. One query for a thread that fits on a page, two (the rows, the count) for
+    a longer one, however many comments it has."""
     per_page = settings.BOARD_COMMENTS_PER_PAGE
     requested = parse_page_number(request.GET.get("cpage"))
     if post.comment_count == 0 and not show_hidden:
-        return Pager.for_total(1, 0, per_page), []  # no visible comment, so no placeholder either
+        return Pager.for_total(1, 0, per_page), [], []  # no visible comment, so no placeholder either
     shown = Comment.objects.filter(post=post).shown_on_article(show_hidden=show_hidden)
     ordered = shown.select_related("author").in_thread_order()
     offset = (requested - 1) * per_page
@@ -144,7 +179,9 @@ def comment_page(post, request, *, show_hidden):
     pager = Pager.for_total(requested, total, per_page)
     if pager.number != requested:  # a page past the end: the last one
         rows = list(ordered[pager.offset : pager.offset + per_page])
-    return pager, thread_page(rows[:per_page], show_hidden=show_hidden)
+    rows = rows[:per_page]
+    whole = rows if total <= per_page else None
+    return pager, thread_page(rows, show_hidden=show_hidden), whole
 
 
 def article_list(post, options):

@@ -88,6 +88,7 @@ def save(request, form, *, board, post):
         "source_url": data["source_url"],
         "images": data["images"],
         "pictures": data["attached"],
+        "category": data.get("category"),
     }
     if post is not None:
         return services.edit_post(post=post, **fields)

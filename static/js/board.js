@@ -1,5 +1,5 @@
-// Progressive enhancement: 추천/비추천 without a page reload. Without JavaScript the
-// forms post and the server redirects back, so every action still works.
+// Progressive enhancement: 추천/비추천 and 댓글 추천 without a page reload. Without
+// JavaScript the forms post and the server redirects back, so every action still works.
 (function () {
   "use strict";
 
@@ -22,13 +22,20 @@
     }
   }
 
+  function updateComment(form, data) {
+    var button = form.querySelector(".comment-vote");
+    button.setAttribute("aria-pressed", String(data.voted));
+    button.querySelector("strong").textContent = Number(data.upvotes).toLocaleString("ko-KR");
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.classList || !form.classList.contains("vote-form") || !window.fetch) {
+    var isComment = form.classList && form.classList.contains("comment-vote-form");
+    if (!form.classList || !(isComment || form.classList.contains("vote-form")) || !window.fetch) {
       return;
     }
     event.preventDefault();
-    var box = form.closest(".vote-box");
+    var box = isComment ? null : form.closest(".vote-box");
     fetch(form.action, {
       method: "POST",
       body: new FormData(form),
@@ -42,7 +49,11 @@
       })
       .then(function (result) {
         if (result.ok) {
-          update(box, result.data);
+          if (isComment) {
+            updateComment(form, result.data);
+          } else {
+            update(box, result.data);
+          }
           announce("");
         } else {
           announce(result.data.error || "요청을 처리하지 못했습니다.");

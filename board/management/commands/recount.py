@@ -7,6 +7,7 @@ LABELS = {
     "upvote_count": "글의 추천 수",
     "downvote_count": "글의 비추천 수",
     "post_count": "게시판의 글 수",
+    "comment_upvote_count": "댓글의 추천 수",
 }
 
 

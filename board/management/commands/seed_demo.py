@@ -1,5 +1,6 @@
 """Demo data: three boards, members, hand-written AI-news articles, comments, votes and
-pictures drawn with Pillow; with --posts N, N generated posts in bulk for benchmarks.
+pictures drawn with Pillow, 말머리, 댓글 추천 and 스크랩 (board/demo_community.py); with
+--posts N, N generated posts in bulk for benchmarks.
 
 Running it again changes nothing: every demo object is looked up by a natural key first.
 """
@@ -20,7 +21,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import User
-from board import demo_content, images, services
+from board import demo_community, demo_content, images, services
 from board.demo_bulk import generate_posts
 from board.models import Board, Post, PostVote
 
@@ -69,6 +70,9 @@ class Command(BaseCommand):
         phase = time.monotonic()
         created = self.ensure_articles(boards, members)
         self.stdout.write(f"데모 글 {created}개를 새로 만들었습니다 ({time.monotonic() - phase:.1f}초).")
+        demo_community.ensure_categories(boards)
+        demo_community.ensure_comment_votes(members)
+        demo_community.ensure_scraps(members)
         if options["posts"] > 0 and not fresh:
             latest = Post.objects.order_by("-created_at").values_list("created_at", flat=True).first()
             self.generate(options, boards, members, start=min(latest, now), end=now)
@@ -79,6 +83,8 @@ class Command(BaseCommand):
     def generate(self, options, boards, members, *, start, end):
         # Query logging (on under DEBUG) would double the time of a bulk load.
         settings.DEBUG = False
+        demo_community.ensure_categories(boards)
+        last_id = Post.objects.order_by("-id").values_list("id", flat=True).first() or 0
         generate_posts(
             options["posts"],
             boards=boards,
@@ -90,6 +96,7 @@ class Command(BaseCommand):
             rng=random.Random(options["seed"]),
             out=self.stdout,
         )
+        demo_community.categorise_generated(last_id)
 
     def ensure_boards(self):
         boards = {}
