@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from . import images, markup, source_urls
+from . import attachments, images, markup, source_urls
 from .form_messages import KoreanForm
-from .models import Comment, PendingImage, Post, Report
+from .models import Attachment, Comment, PendingImage, Post, Report
 
 PLACEHOLDER_HELP = "본문에 [이미지1], [이미지2]처럼 쓰면 그 자리에 들어가고, 없으면 본문 뒤에 붙습니다."
 
@@ -147,6 +147,10 @@ class PostForm(SiteModelForm):
             + " 미리보기를 해도 고른 이미지는 그대로 남습니다."
         ),
     )
+    files = MultipleImageField(label="첨부파일", widget=MultipleFileInput())
+    drop_files = forms.ModelMultipleChoiceField(
+        label="뺄 첨부파일", queryset=Attachment.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     submission_key = SubmissionKeyField(initial=new_submission_key)
     attached = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
@@ -167,6 +171,15 @@ class PostForm(SiteModelForm):
         self.duplicate = None
         self.missing_pictures = 0
         self.fields["body"].widget.attrs["maxlength"] = settings.BOARD_POST_MAX_LENGTH
+        kinds = attachments.allowed_extensions()
+        self.fields["files"].widget.attrs["accept"] = ",".join(f".{kind}" for kind in kinds)
+        self.fields["files"].help_text = (
+            f"{', '.join(kind.upper() for kind in kinds)} · 최대 {board.attachment_max_count}개, "
+            f"파일당 {board.attachment_max_mb}MB. 미리보기나 오류로 돌아오면 다시 골라 주세요."
+        )
+        if self.instance.pk:
+            # Only this post's attachments can be named: another post's id is an invalid choice.
+            self.fields["drop_files"].queryset = self.instance.attachments.all()
         if self.instance.pk and not self.is_bound:
             pictures = list(self.instance.images.all())
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
@@ -216,8 +229,31 @@ class PostForm(SiteModelForm):
             raise forms.ValidationError(errors)
         return prepared
 
+    def clean_files(self):
+        checked, errors = [], []
+        for upload in self.cleaned_data["files"]:
+            try:
+                checked.append(attachments.check_upload(upload, max_bytes=self.board.attachment_max_mb * 1024 * 1024))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
+
+    def kept_files(self):
+        """The post's attachments left after this edit (None for a new post)."""
+        if not self.instance.pk:
+            return None
+        dropped = {row.pk for row in self.cleaned_data.get("drop_files") or []}
+        return [row for row in self.instance.attachments.all() if row.pk not in dropped]
+
     def clean(self):
         cleaned = super().clean()
+        files = cleaned.get("files") or []
+        if files and len(self.kept_files() or []) + len(files) > self.board.attachment_max_count:
+            limit = self.board.attachment_max_count
+            refusal = f"첨부파일은 글 하나에 {limit}개까지 올릴 수 있습니다."
+            self.add_error("files", refusal if limit else "이 게시판은 첨부파일을 받지 않습니다.")
         attached, new = cleaned.get("attached", []), cleaned.get("images", [])
         if len(attached) + len(new) > settings.BOARD_MAX_IMAGES:
             self.add_error(

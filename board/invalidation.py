@@ -20,7 +20,7 @@ second one retires.
 | post written, edited, deleted, hidden, pinned, voted on, commented on | its article, its board's lists, 홈/새글/검색 |
 | comment written, edited, deleted, hidden | as its post, plus the sidebar's 최근 댓글 |
 | post moved | as a post, in both boards |
-| board added or renamed | the menu, every page |
+| board added or renamed, its levels changed | the menu, every page |
 | 닉네임, 탈퇴, ban, content restored, staff status (the 운영진 badge) | every page, the sidebar (names everywhere) |
 | any moderation action | every page, the sidebar (인기글 and 최근 댓글 must drop hidden items) |
 | search index rebuilt, counters recounted | every page |

@@ -1,15 +1,13 @@
 """The board's models, by area: boards and posts (with votes and images), comments, the
 search index and moderation (reports, the log)."""
 
+from .attachments import ATTACHMENT_UPLOAD_TO, Attachment
+from .boards import ACCESS_CHOICES, MEMBERS, STAFF, Board
 from .comments import Comment, CommentQuerySet, thread_page
 from .legacy import LegacyLink, LegacyRecord
 from .moderation import ModerationLog, Report, ReportedComment, ReportedPost
 from .posts import (
-    ACCESS_CHOICES,
-    MEMBERS,
-    STAFF,
     VISIBLE_POST,
-    Board,
     PendingImage,
     Post,
     PostImage,
@@ -22,6 +20,8 @@ from .posts import (
 from .search_index import CommentSearch, PostSearch, SearchStopWord, SearchTerm
 
 __all__ = [
+    "ATTACHMENT_UPLOAD_TO",
+    "Attachment",
     "ACCESS_CHOICES",
     "MEMBERS",
     "STAFF",

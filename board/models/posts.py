@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,6 +12,7 @@ from taggit.models import TaggedItem
 from accounts.models import display_name_of
 
 from .. import markup
+from .boards import Board
 
 
 def visible_post_condition(prefix=""):
@@ -22,44 +23,6 @@ def visible_post_condition(prefix=""):
 
 
 VISIBLE_POST = visible_post_condition()
-
-
-class BoardQuerySet(models.QuerySet):
-    def for_menu(self):
-        return self.order_by("position", "id")
-
-
-MEMBERS, STAFF = "members", "staff"
-ACCESS_CHOICES = [(MEMBERS, "회원"), (STAFF, "운영진만")]
-
-
-class Board(models.Model):
-    slug = models.SlugField("주소", max_length=50, unique=True)
-    name = models.CharField("이름", max_length=50)
-    description = models.CharField("설명", max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField("메뉴 순서", default=0)
-    page_size = models.PositiveSmallIntegerField(
-        "페이지당 글 수", default=20, validators=[MinValueValidator(5), MaxValueValidator(100)]
-    )
-    use_downvote = models.BooleanField("비추천 사용", default=True)
-    write_access = models.CharField("글쓰기 권한", max_length=10, choices=ACCESS_CHOICES, default=MEMBERS)
-    comment_access = models.CharField("댓글 권한", max_length=10, choices=ACCESS_CHOICES, default=MEMBERS)
-    is_readonly = models.BooleanField("읽기 전용", default=False, help_text="켜면 운영진만 글과 댓글을 쓸 수 있습니다.")
-    # Denormalised: the list header ("전체 N건") and the pager must not COUNT(*) the table.
-    post_count = models.PositiveIntegerField("글 수", default=0, editable=False)
-
-    objects = BoardQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "게시판"
-        verbose_name_plural = "게시판"
-        ordering = ["position", "id"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("board:post_list", args=[self.slug])
 
 
 class PostQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ F() so concurrent requests never lose an update, and telling board/invalidation.
 changed. Views and the admin call these; nothing else writes board rows.
 """
 
+from .attachments import FilesNotStored
 from .comments import add_comment, delete_comment, edit_comment
 from .counters import delete_stop_word, record_search, recount_counters, save_stop_word
 from .moderation import (
@@ -40,6 +41,7 @@ from .votes import cast_vote
 
 __all__ = [
     "AlreadyReported",
+    "FilesNotStored",
     "ImagesNotStored",
     "add_comment",
     "cast_vote",

@@ -3,11 +3,14 @@
 import hashlib
 import re
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from accounts.models import PointEntry
 
 from .. import invalidation, search
 from ..models import Board, Comment, Post, PostVote, SearchTerm
@@ -41,9 +44,22 @@ def recount_counters(*, posts=None):
             posts.update(**truths)
         if fixed["post_count"]:
             Board.objects.update(post_count=board_truth)
+        fixed["points"] = recount_points()
         if any(fixed.values()):
             invalidation.everything_changed()
     return fixed
+
+
+def recount_points():
+    """Set each member's points to the sum of their history (PointEntry); returns how many
+    balances were wrong. Levels follow the balance, so a repaired balance repairs them too."""
+    summed = PointEntry.objects.filter(member=OuterRef("pk")).order_by().values("member").annotate(n=Sum("amount"))
+    truth = Coalesce(Subquery(summed.values("n")), Value(0))
+    members = get_user_model().objects.annotate(truth=truth)
+    wrong = members.exclude(points=F("truth")).count()
+    if wrong:
+        get_user_model().objects.update(points=truth)
+    return wrong
 
 
 # Typed markup or code is not a topic: "<script>", "{{7*7}}" or "x=1;" never become
