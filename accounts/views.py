@@ -201,8 +201,8 @@ def withdraw(request):
 
 def profile(request, username):
     member = get_object_or_404(User, username=username, withdrawn_at__isnull=True)
-    posts = Post.objects.visible().by_author(member).select_related("board").for_list().newest_first()
-    comments = Comment.objects.on_visible_posts().by_author(member)
+    posts = Post.objects.visible().open_to_all().by_author(member).select_related("board").for_list().newest_first()
+    comments = Comment.objects.on_visible_posts().open_to_all().by_author(member)
     return render(
         request,
         "accounts/profile.html",

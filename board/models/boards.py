@@ -11,6 +11,10 @@ class BoardQuerySet(models.QuerySet):
     def for_menu(self):
         return self.order_by("position", "id")
 
+    def with_reading_level(self):
+        """Boards not everyone may read (reading level above 1)."""
+        return self.filter(read_level__gt=1)
+
 
 def default_attachment_count():
     return settings.BOARD_ATTACHMENT_MAX_COUNT

@@ -37,6 +37,14 @@ class PostQuerySet(models.QuerySet):
     def by_author(self, user):
         return self.filter(author=user)
 
+    def open_to_all(self):
+        """Posts of boards everyone may read (reading level 1). Pages that mix boards and
+        are shown to everyone (홈, 새글, search, feeds, tags, the sidebar, profiles) list only
+        these: a board with a reading level shows its posts on its own pages alone."""
+        # NOT IN a (usually empty) list of boards rather than a join: the newest-first
+        # index keeps serving the order, and each row is only checked.
+        return self.exclude(board_id__in=Board.objects.with_reading_level().values("pk"))
+
     def in_board(self, board):
         return self.filter(board=board)
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from .. import markup, permissions, services
 from ..forms import PostForm
+from ..korean import josa
 from ..models import Board, PendingImage
 from ..ratelimit import RateLimited, counted_write
 from .lookups import get_post
@@ -188,12 +189,12 @@ def images_not_stored(request, form, failure, *, board, post=None):
     if post is not None:
         post.refresh_from_db()
     undone = "글은 아직 수정되지 않았습니다." if post else "글은 아직 등록되지 않았습니다."
-    what = failure.what
+    what, objects = failure.what, josa(failure.what, "을")  # 이미지를, 파일을
     if failure.out_of_space:
-        problem, status = f"저장 공간이 부족해 {what}를 올리지 못했습니다.", 507
+        problem, status = f"저장 공간이 부족해 {objects} 올리지 못했습니다.", 507
     else:
-        problem, status = f"{what} 저장소에 문제가 있어 {what}를 올리지 못했습니다.", 503
-    advice = f"쓴 내용은 아래에 그대로 있습니다. 잠시 뒤 {what}를 다시 첨부해 보내거나, {what} 없이 보내 주세요."
+        problem, status = f"{what} 저장소에 문제가 있어 {objects} 올리지 못했습니다.", 503
+    advice = f"쓴 내용은 아래에 그대로 있습니다. 잠시 뒤 {objects} 다시 첨부해 보내거나, {what} 없이 보내 주세요."
     messages.error(request, f"{problem} {undone} {advice}")
     return render_post_form(request, form, board=board, post=post, status=status)
 
