@@ -24,11 +24,13 @@ def can_moderate(user):
 
 def level_refusal(user, board, action):
     """Why this reader's level is too low for `action` on this board (a Korean sentence), or
-    None. 운영진 pass every level; a visitor counts as below Lv.1."""
+    None. 운영진 pass every level; a visitor counts as below Lv.1, and Lv.1 asks for nothing
+    (reading and downloading are then open to visitors too; writing and commenting still
+    need a member, offers_writing and offers_commenting)."""
     field, doing = LEVEL_ACTIONS[action]
     needed = getattr(board, field)
-    if needed <= 1 and action == "read":
-        return None  # Lv.1 reading: open to visitors too
+    if needed <= 1:
+        return None
     if level_of(user) >= needed or can_moderate(user):
         return None
     if not is_member(user):

@@ -15,6 +15,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='post',
+            name='attachment_count',
+            field=models.PositiveSmallIntegerField(db_default=0, default=0, editable=False, verbose_name='첨부파일 수'),
+        ),
+        migrations.AddField(
             model_name='board',
             name='attachment_max_count',
             field=models.PositiveSmallIntegerField(default=board.models.boards.default_attachment_count, help_text='0이면 첨부 금지', validators=[django.core.validators.MaxValueValidator(20)], verbose_name='첨부파일 수'),

@@ -161,6 +161,9 @@ class Post(models.Model):
     upvote_count = models.PositiveIntegerField("추천", default=0, editable=False)
     downvote_count = models.PositiveIntegerField("비추천", default=0, editable=False)
     comment_count = models.PositiveIntegerField("댓글", default=0, editable=False)
+    # 첨부파일 on the post: the article asks for them only when there are some. A database
+    # default too, for the bulk inserts that name only the other columns (demo_bulk, imports).
+    attachment_count = models.PositiveSmallIntegerField("첨부파일 수", default=0, db_default=0, editable=False)
     is_notice = models.BooleanField("공지", default=False)
     is_hidden = models.BooleanField("숨김", default=False)
     is_deleted = models.BooleanField("삭제됨", default=False)

@@ -5,9 +5,10 @@ import logging
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F
 
 from .. import attachments
-from ..models import Attachment
+from ..models import Attachment, Post
 from ..storage import WRITE_ERRORS, is_out_of_space
 from .pictures import ImagesNotStored
 
@@ -58,6 +59,8 @@ def attach_files(post, stored, *, start=0):
     for position, row in enumerate(stored, start=start):
         row.post, row.position = post, position
     Attachment.objects.bulk_create(stored)
+    if stored:
+        Post.objects.filter(pk=post.pk).update(attachment_count=F("attachment_count") + len(stored))
 
 
 def replace_files(post, kept, stored):
@@ -68,5 +71,6 @@ def replace_files(post, kept, stored):
     dropped = [row for row in current if row.pk not in kept_ids]
     if dropped:
         Attachment.objects.filter(pk__in=[row.pk for row in dropped]).delete()
+        Post.objects.filter(pk=post.pk).update(attachment_count=F("attachment_count") - len(dropped))
         transaction.on_commit(lambda: remove_files(dropped))
     attach_files(post, stored, start=len(current) - len(dropped))

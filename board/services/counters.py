@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import PointEntry
 
 from .. import invalidation, search
-from ..models import Board, Comment, Post, PostVote, SearchTerm
+from ..models import Attachment, Board, Comment, Post, PostVote, SearchTerm
 
 
 def _count_of(queryset, field):
@@ -33,6 +33,7 @@ def recount_counters(*, posts=None):
         "comment_count": _count_of(Comment.objects.visible(), "post"),
         "upvote_count": _count_of(PostVote.objects.filter(value=PostVote.UP), "post"),
         "downvote_count": _count_of(PostVote.objects.filter(value=PostVote.DOWN), "post"),
+        "attachment_count": _count_of(Attachment.objects.all(), "post"),
     }
     board_truth = _count_of(Post.objects.visible(), "board")
     with transaction.atomic():

@@ -114,7 +114,7 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
             "can_write": permissions.offers_writing(user, board),
             "comment_form": comment_form or CommentForm(),
             "can_comment": permissions.offers_commenting(user, post),
-            "attachments": list(post.attachments.all()),
+            "attachments": list(post.attachments.all()) if post.attachment_count else [],
             "can_edit": permissions.can_edit_post(user, post),
             "can_moderate": can_moderate,
             "my_vote": my_vote,

@@ -8,7 +8,9 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
+from board import services
 from board.attachments import clean_name
 from board.models import Attachment, Post
 from board.views.files import content_disposition
@@ -66,6 +68,7 @@ def test_a_member_attaches_a_pdf_and_a_docx_stored_under_random_names(member_cli
     files = list(post.attachments.all())
     assert [(f.original_name, f.position) for f in files] == [("보고서.pdf", 0), ("발표.docx", 1)]
     assert files[0].size == len(PDF_BYTES)
+    assert post.attachment_count == 2  # the article asks for files only when there are some
     on_disk = stored(settings)
     assert len(on_disk) == 2
     # Nothing of the member's name (nor an extension a web server would act on) on disk.
@@ -195,6 +198,12 @@ def test_an_edit_keeps_drops_and_adds_attachments(member_client, board, settings
     assert response.status_code == 302
     assert [f.original_name for f in post.attachments.all()] == ["a.pdf", "c.pdf"]
     assert not b_path.exists()
+    post.refresh_from_db()
+    assert post.attachment_count == 2
+    Post.objects.filter(pk=post.pk).update(attachment_count=0)
+    assert services.recount_counters()["attachment_count"] == 1
+    post.refresh_from_db()
+    assert post.attachment_count == 2
 
 
 def test_another_posts_attachment_cannot_be_dropped_through_this_posts_form(member_client, board, member):
@@ -229,11 +238,12 @@ def test_an_edit_cannot_go_over_the_count_with_kept_files(member_client, make_bo
 # --- Downloading -----------------------------------------------------------------------------
 
 
-def test_a_download_has_the_original_korean_name_nosniff_and_is_counted(member_client, board, client):
+def test_a_download_has_the_original_korean_name_nosniff_and_is_counted(member_client, board):
     write(member_client, files=[pdf("2025 보고서 (최종).pdf")])
     post = Post.objects.get()
     attachment = post.attachments.get()
     url = f"/b/ainews/{post.pk}/files/{attachment.pk}/"
+    client = Client()  # a visitor: Lv.1 downloads are open to everyone
 
     response = client.get(url)
 
@@ -268,8 +278,6 @@ def test_another_posts_attachment_through_this_posts_url_is_404(member_client, b
 
 
 def test_a_hidden_posts_attachment_is_404(member_client, board, client):
-    from board import services
-
     write(member_client, files=[pdf("a.pdf")])
     post = Post.objects.get()
     attachment = post.attachments.get()

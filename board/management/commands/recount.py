@@ -6,6 +6,7 @@ LABELS = {
     "comment_count": "글의 댓글 수",
     "upvote_count": "글의 추천 수",
     "downvote_count": "글의 비추천 수",
+    "attachment_count": "글의 첨부파일 수",
     "post_count": "게시판의 글 수",
     "points": "회원의 포인트",
 }
