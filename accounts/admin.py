@@ -2,22 +2,29 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from board import services as board_services
+from board.admin import SiteModelAdmin
+from board.forms import SiteModelForm
 
 from . import services
 from .forms import MemberChangeForm, MemberCreationForm
-from .models import User
+from .models import PointEntry, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = MemberChangeForm
     add_form = MemberCreationForm
-    list_display = ("username", "nickname", "email", "is_active", "is_staff", "date_joined", "withdrawn_at")
+    list_display = (
+        "username", "nickname", "email", "level", "points", "is_active", "is_staff", "date_joined", "withdrawn_at",
+    )  # fmt: skip
     list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
     search_fields = ("username", "nickname", "email")
     date_hierarchy = "date_joined"
     ordering = ("-date_joined",)
-    fieldsets = BaseUserAdmin.fieldsets + (("게시판", {"fields": ("nickname", "withdrawn_at")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("게시판", {"fields": ("nickname", "withdrawn_at")}),
+        ("레벨과 포인트", {"fields": ("points", "level_override")}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("게시판", {"fields": ("nickname", "email")}),)
     actions = ("ban_members", "unban_members", "restore_content")
     show_full_result_count = False
@@ -28,8 +35,8 @@ class UserAdmin(BaseUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Only superusers hand out staff status, groups and permissions.
         if request.user.is_superuser:
-            return super().get_readonly_fields(request, obj)
-        return ("is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined")
+            return (*super().get_readonly_fields(request, obj), "points")
+        return ("points", "is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined")
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a member would cascade their votes behind the counters; ban instead.
@@ -62,3 +69,42 @@ class UserAdmin(BaseUserAdmin):
         for member in queryset:
             posts, comments = board_services.restore_member_content(user=member, moderator=request.user)
             self.message_user(request, f"{member.nickname}: 글 {posts}개·댓글 {comments}개 복원", messages.SUCCESS)
+
+
+class PointAdjustmentForm(SiteModelForm):
+    class Meta:
+        model = PointEntry
+        fields = ("member", "amount", "memo")
+
+
+@admin.register(PointEntry)
+class PointEntryAdmin(SiteModelAdmin):
+    """The history of every member's points. Rows are never changed or deleted (the balance
+    is their sum); 운영진 correct a balance by adding a row (운영진 조정)."""
+
+    list_display = ("member", "amount", "reason", "post", "memo", "created_at")
+    list_filter = ("reason", "created_at")
+    list_select_related = ("member", "post")
+    search_fields = ("member__nickname", "member__username", "memo")
+    autocomplete_fields = ("member",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    add_form = PointAdjustmentForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = PointAdjustmentForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("member", "amount", "memo") if obj is None else super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        entry = services.adjust_member_points(user=obj.member, amount=obj.amount, memo=obj.memo, moderator=request.user)
+        obj.pk = entry.pk if entry is not None else None
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,9 @@
+import bisect
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -20,6 +22,21 @@ def shows_staff_badge(user):
     return user is not None and user.is_staff and user.is_active and user.withdrawn_at is None
 
 
+MIN_LEVEL, MAX_LEVEL = 1, 10
+
+
+def level_for_points(points):
+    """Lv.1 … Lv.10 by the thresholds in settings (where Lv.2 … Lv.10 begin)."""
+    return MIN_LEVEL + bisect.bisect_right(settings.BOARD_LEVEL_THRESHOLDS, points)
+
+
+def level_of(user):
+    """The member's level; 0 for a visitor (below every board's Lv.1)."""
+    if user is None or not user.is_authenticated:
+        return 0
+    return user.level
+
+
 class User(AbstractUser):
     """A member. The 닉네임 is what every page shows as 작성자; the username is the login."""
 
@@ -28,6 +45,19 @@ class User(AbstractUser):
     # The member's last 닉네임 change (not the one chosen at 회원가입): the next is allowed
     # BOARD_NICKNAME_CHANGE_DAYS later, so a name cannot be swapped to dodge a reputation.
     nickname_changed_at = models.DateTimeField("닉네임 변경일", null=True, blank=True, editable=False)
+    # The balance of the member's PointEntry rows, kept on the row every page loads anyway
+    # (the level beside a name costs no query). Moved only with F() in the transaction that
+    # adds the history row (board/services/points.py); `recount` repairs it.
+    points = models.IntegerField("포인트", default=0, editable=False)
+    # 운영진 may set a level by hand (a trusted newcomer, a demoted spammer); empty: the
+    # level follows the points (BOARD_LEVEL_THRESHOLDS).
+    level_override = models.PositiveSmallIntegerField(
+        "레벨 직접 지정",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_LEVEL), MaxValueValidator(MAX_LEVEL)],
+        help_text="비워 두면 포인트에 따라 정해집니다.",
+    )
 
     objects = UserManager()
 
@@ -51,9 +81,54 @@ class User(AbstractUser):
     def display_name(self):
         return WITHDRAWN_NAME if self.withdrawn_at else self.nickname
 
+    @property
+    def level(self):
+        return self.level_override or level_for_points(self.points)
+
     def next_nickname_change(self):
         """When this member may change their 닉네임 again (None: now)."""
         if self.nickname_changed_at is None:
             return None
         allowed = self.nickname_changed_at + timedelta(days=settings.BOARD_NICKNAME_CHANGE_DAYS)
         return allowed if allowed > timezone.now() else None
+
+
+class PointEntry(models.Model):
+    """One change of a member's points and why: the history in 마이메뉴 → 포인트. The
+    member's `points` is always the sum of these (board/services/points.py)."""
+
+    POST, COMMENT, VOTE, LOGIN, TAKEN_BACK, ADJUSTED = "post", "comment", "vote", "login", "taken_back", "adjusted"
+    REASON_CHOICES = [
+        (POST, "글 작성"),
+        (COMMENT, "댓글 작성"),
+        (VOTE, "추천 받음"),
+        (LOGIN, "오늘 첫 로그인"),
+        (TAKEN_BACK, "삭제·취소로 회수"),
+        (ADJUSTED, "운영진 조정"),
+    ]
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="point_entries", verbose_name="회원"
+    )
+    amount = models.IntegerField("포인트")
+    reason = models.CharField("사유", max_length=20, choices=REASON_CHOICES)
+    # What it was for: a post, a comment of a post, or nothing (a login, an adjustment).
+    post = models.ForeignKey(
+        "board.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="글"
+    )
+    comment = models.ForeignKey(
+        "board.Comment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="댓글"
+    )
+    memo = models.CharField("메모", max_length=200, blank=True)
+    created_at = models.DateTimeField("일시", default=timezone.now)
+
+    class Meta:
+        verbose_name = "포인트 내역"
+        verbose_name_plural = "포인트 내역"
+        indexes = [
+            # 마이메뉴 → 포인트 (newest first) and the daily-login check.
+            models.Index(fields=["member", "-created_at", "-id"], name="point_member_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} {self.amount:+d}"

@@ -9,12 +9,16 @@ from django.utils import timezone
 
 from board import invalidation
 from board.services import hide_member_content, log_moderation
+from board.services.points import adjust_points, award_daily_login
 
 from .models import User
 
 # What a page shows of a member: a change to one of these is seen by every reader (the
 # 운영진 badge goes by is_staff and is_active).
-DISPLAYED_FIELDS = {"nickname", "withdrawn_at", "is_staff", "is_active"}
+DISPLAYED_FIELDS = {"nickname", "withdrawn_at", "is_staff", "is_active", "level_override"}
+# Moved only with F() next to their history (board/services/points.py): a whole-row save
+# from a form loaded earlier must never write an old balance back.
+NEVER_SAVED_WHOLE = {"id", "points"}
 
 
 def register_member(*, username, nickname, email, password):
@@ -58,9 +62,13 @@ def withdraw_member(*, user):
 
 
 def save_member(*, user, changed_fields=()):
-    """A moderator's or superuser's edit in admin."""
+    """A moderator's or superuser's edit in admin (a level set by hand included)."""
     with transaction.atomic():
-        user.save()
+        if user.pk is None:
+            user.save()
+        else:
+            fields = [f.name for f in User._meta.concrete_fields if f.name not in NEVER_SAVED_WHOLE]
+            user.save(update_fields=fields)
         if DISPLAYED_FIELDS & set(changed_fields):
             invalidation.member_changed()
     return user
@@ -83,3 +91,13 @@ def unban_member(*, user, moderator, reason=""):
         user.is_active = True
         user.save(update_fields=["is_active"])
         log_moderation(moderator=moderator, action="unban_user", target=user, reason=reason)
+
+
+def reward_daily_login(*, user):
+    """오늘 첫 로그인 points (BOARD_POINTS_DAILY_LOGIN), once a day."""
+    return award_daily_login(member=user)
+
+
+def adjust_member_points(*, user, amount, memo, moderator):
+    """운영진's correction of a member's points, in the history like any other change."""
+    return adjust_points(member=user, amount=amount, memo=memo, moderator=moderator)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.my_menu, name="me"),
+    path("me/points/", views.my_points, name="points"),
     path("me/profile/", views.update_profile, name="update_profile"),
     path("me/password/", views.change_password, name="change_password"),
     path("me/withdraw/", views.withdraw, name="withdraw"),

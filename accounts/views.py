@@ -13,7 +13,7 @@ from board.pagination import Pager, parse_page_number
 
 from . import services
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, SignupForm, WithdrawForm
-from .models import User
+from .models import PointEntry, User, level_for_points
 
 MY_PAGE_SIZE = 20
 PROFILE_RECENT = 10
@@ -53,6 +53,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.reward_daily_login(user=form.get_user())
+        return response
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -119,6 +124,32 @@ def my_menu(request):
     )
 
 
+@login_required
+def my_points(request):
+    """마이메뉴 → 포인트: the balance, the level, and the history newest first, a page at a
+    time (two queries however long the history: its count and one page of rows)."""
+    user = request.user
+    entries = PointEntry.objects.filter(member=user)
+    pager = Pager.for_total(parse_page_number(request.GET.get("page")), entries.count(), MY_PAGE_SIZE)
+    rows = entries.select_related("post__board").order_by("-created_at", "-id")
+    thresholds = settings.BOARD_LEVEL_THRESHOLDS
+    level = user.level
+    next_at = thresholds[level - 1] if user.level_override is None and level <= len(thresholds) else None
+    return render(
+        request,
+        "accounts/my_points.html",
+        {
+            "tab": "points",
+            "entries": list(rows[pager.offset : pager.offset + MY_PAGE_SIZE]),
+            "pager": pager,
+            "level": level,
+            "points_level": level_for_points(user.points),
+            "next_at": next_at,
+            "to_next": next_at - user.points if next_at is not None else None,
+        },
+    )
+
+
 def _my_menu_with_errors(request, **forms):
     context = {
         "tab": "posts",
@@ -170,8 +201,8 @@ def withdraw(request):
 
 def profile(request, username):
     member = get_object_or_404(User, username=username, withdrawn_at__isnull=True)
-    posts = Post.objects.visible().by_author(member).select_related("board").for_list().newest_first()
-    comments = Comment.objects.on_visible_posts().by_author(member)
+    posts = Post.objects.visible().open_to_all().by_author(member).select_related("board").for_list().newest_first()
+    comments = Comment.objects.on_visible_posts().open_to_all().by_author(member)
     return render(
         request,
         "accounts/profile.html",

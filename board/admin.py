@@ -17,6 +17,7 @@ from . import (
 from .admin_base import SiteModelAdmin
 from .forms import SiteForm
 from .models import (
+    Attachment,
     Board,
     Comment,
     ModerationLog,
@@ -42,9 +43,15 @@ class BoardAdmin(SiteModelAdmin):
     list_editable = ("position",)
     search_fields = ("name", "slug")
     readonly_fields = ("post_count",)
-    fields = (
-        "name", "slug", "description", "position", "page_size", "use_downvote", "write_access", "comment_access",
-        "is_readonly", "category_required", "post_count",
+    fieldsets = (
+        (None, {"fields": (
+            "name", "slug", "description", "position", "page_size", "use_downvote", "write_access", "comment_access",
+            "is_readonly", "category_required", "post_count",
+        )}),
+        ("레벨", {"fields": ("read_level", "write_level", "comment_level", "download_level")}),
+        ("포인트와 첨부파일", {"fields": (
+            "points_post", "points_comment", "points_vote_received", "attachment_max_count", "attachment_max_mb",
+        )}),
     )  # fmt: skip
 
     def get_readonly_fields(self, request, obj=None):
@@ -339,6 +346,18 @@ class ModerationLogAdmin(SiteModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # the trail is permanent
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(SiteModelAdmin):  # a list to look up; files come and go with their post's form
+    list_display, list_select_related = ("original_name", "post", "size", "download_count", "created_at"), ("post",)
+    search_fields, date_hierarchy, show_full_result_count = ("original_name",), "created_at", False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PostVote)

@@ -65,7 +65,7 @@ class SiteFeed(Feed):
         return "한국어 AI 뉴스 커뮤니티의 새 글"
 
     def posts(self, obj):
-        return Post.objects.visible()
+        return Post.objects.visible().open_to_all()
 
     def items(self, obj):
         return (
@@ -127,7 +127,8 @@ class BoardFeed(SiteFeed):
         return board.description or board.name
 
     def posts(self, board):
-        return Post.objects.visible().in_board(board)
+        # A board with a reading level has no feed: a feed reader is nobody's level.
+        return Post.objects.visible().in_board(board).open_to_all()
 
 
 class TagFeed(SiteFeed):
@@ -144,7 +145,7 @@ class TagFeed(SiteFeed):
         return f"#{tag.name} 태그가 달린 글"
 
     def posts(self, tag):
-        return Post.objects.visible().filter(tags__slug=tag.slug)
+        return Post.objects.visible().open_to_all().filter(tags__slug=tag.slug)
 
 
 class AtomMixin:

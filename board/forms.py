@@ -1,15 +1,14 @@
 import re
 import secrets
-from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.utils import timezone
 
-from . import images, markup, source_urls
+from . import attachments, images, markup, source_urls
+from .form_input import clean_text, parse_picture_tokens, parse_tags, pending_pictures
 from .form_messages import KoreanForm
-from .models import Category, Comment, PendingImage, Post, Report
+from .models import Attachment, Category, Comment, Post, Report
 
 PLACEHOLDER_HELP = "본문에 [이미지1], [이미지2]처럼 쓰면 그 자리에 들어가고, 없으면 본문 뒤에 붙습니다."
 
@@ -157,6 +156,10 @@ class PostForm(SiteModelForm):
             "invalid_choice": "이 게시판의 말머리가 아닙니다. 목록에서 골라 주세요.",
         },
     )
+    files = MultipleImageField(label="첨부파일", widget=MultipleFileInput())
+    drop_files = forms.ModelMultipleChoiceField(
+        label="뺄 첨부파일", queryset=Attachment.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     submission_key = SubmissionKeyField(initial=new_submission_key)
     attached = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
@@ -178,6 +181,15 @@ class PostForm(SiteModelForm):
         self.missing_pictures = 0
         self.fields["body"].widget.attrs["maxlength"] = settings.BOARD_POST_MAX_LENGTH
         self.setup_category(board)
+        kinds = attachments.allowed_extensions()
+        self.fields["files"].widget.attrs["accept"] = ",".join(f".{kind}" for kind in kinds)
+        self.fields["files"].help_text = (
+            f"{', '.join(kind.upper() for kind in kinds)} · 최대 {board.attachment_max_count}개, "
+            f"파일당 {board.attachment_max_mb}MB. 미리보기나 오류로 돌아오면 다시 골라 주세요."
+        )
+        if self.instance.pk:
+            # Only this post's attachments can be named: another post's id is an invalid choice.
+            self.fields["drop_files"].queryset = self.instance.attachments.all()
         if self.instance.pk and not self.is_bound:
             pictures = list(self.instance.images.all())
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
@@ -248,8 +260,31 @@ class PostForm(SiteModelForm):
             raise forms.ValidationError(errors)
         return prepared
 
+    def clean_files(self):
+        checked, errors = [], []
+        for upload in self.cleaned_data["files"]:
+            try:
+                checked.append(attachments.check_upload(upload, max_bytes=self.board.attachment_max_mb * 1024 * 1024))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
+
+    def kept_files(self):
+        """The post's attachments left after this edit (None for a new post)."""
+        if not self.instance.pk:
+            return None
+        dropped = {row.pk for row in self.cleaned_data.get("drop_files") or []}
+        return [row for row in self.instance.attachments.all() if row.pk not in dropped]
+
     def clean(self):
         cleaned = super().clean()
+        files = cleaned.get("files") or []
+        if files and len(self.kept_files() or []) + len(files) > self.board.attachment_max_count:
+            limit = self.board.attachment_max_count
+            refusal = f"첨부파일은 글 하나에 {limit}개까지 올릴 수 있습니다."
+            self.add_error("files", refusal if limit else "이 게시판은 첨부파일을 받지 않습니다.")
         attached, new = cleaned.get("attached", []), cleaned.get("images", [])
         if len(attached) + len(new) > settings.BOARD_MAX_IMAGES:
             self.add_error(
@@ -276,53 +311,6 @@ class PostForm(SiteModelForm):
         if self.instance.pk:
             found = found.exclude(pk=self.instance.pk)
         return found.newest_first().first()
-
-
-PICTURE_TOKEN = re.compile(r"^([pt])([1-9][0-9]{0,17})$")
-
-
-def parse_picture_tokens(text):
-    """ "p3,t9,p1" → {"order": ["p3", "t9", "p1"], "p": [3, 1], "t": [9]}; anything else is
-    left out, and a token named twice counts once."""
-    found = {"order": [], "p": [], "t": []}
-    for token in (text or "").split(","):
-        match = PICTURE_TOKEN.match(token.strip())
-        if match and match.group(0) not in found["order"]:
-            found["order"].append(match.group(0))
-            found[match.group(1)].append(int(match.group(2)))
-    return found
-
-
-def pending_pictures(owner, ids):
-    cutoff = timezone.now() - timedelta(hours=settings.BOARD_PENDING_IMAGE_HOURS)
-    return PendingImage.objects.filter(owner=owner, pk__in=ids, created_at__gte=cutoff)
-
-
-def clean_text(text, max_length, what):
-    text = text.replace("\x00", "")
-    if not text.strip():
-        raise forms.ValidationError(f"{what} 내용을 입력해 주세요.")
-    if len(text) > max_length:
-        raise forms.ValidationError(f"{what}은(는) {max_length:,}자 이하로 입력해 주세요. (지금 {len(text):,}자)")
-    return text
-
-
-def parse_tags(text):
-    """ "LLM, 강화학습, llm" → ["LLM", "강화학습"]: trimmed, case-insensitively unique."""
-    tags, seen = [], set()
-    for raw in (text or "").split(","):
-        tag = " ".join(raw.split())
-        if not tag or tag.casefold() in seen:
-            continue
-        if len(tag) > 30:
-            raise forms.ValidationError(f"태그는 30자 이하로 입력해 주세요: {tag[:30]}…")
-        if any(ch in tag for ch in '<>"#'):
-            raise forms.ValidationError(f'태그에는 < > " # 기호를 쓸 수 없습니다: {tag}')
-        seen.add(tag.casefold())
-        tags.append(tag)
-    if len(tags) > settings.BOARD_MAX_TAGS:
-        raise forms.ValidationError(f"태그는 {settings.BOARD_MAX_TAGS}개까지 달 수 있습니다.")
-    return tags
 
 
 class CommentForm(SiteModelForm):

@@ -22,7 +22,7 @@ second one retires.
 | comment 추천ed or un-추천ed | its article only (its count, 베스트 댓글; lists show neither) |
 | 말머리 added, renamed or removed | the menu (it keeps each board's 말머리), every page (rows show the name) |
 | post moved | as a post, in both boards |
-| board added or renamed | the menu, every page |
+| board added or renamed, its levels changed | the menu, every page |
 | 닉네임, 탈퇴, ban, content restored, staff status (the 운영진 badge) | every page, the sidebar (names everywhere) |
 | any moderation action | every page, the sidebar (인기글 and 최근 댓글 must drop hidden items) |
 | search index rebuilt, counters recounted | every page |

@@ -12,6 +12,11 @@ from the anonymous one (a member's page has forms and reply boxes a reader's has
 member's response has the slots filled for that member. 운영진 (staff), a member with a
 message waiting, or a query the page does not know get a page rendered for them alone.
 
+A board with a reading level above Lv.1 (회원 레벨) is never stored: not everyone who would
+be served the page may read it. Its views check the reader's level on every request and
+mark the page `keep_private(response)`; a page stored before the board got its level was
+retired with every other page by the board's save (invalidation.board_changed).
+
 A page may hold *live* values that are never cached, such as an article's view count: the
 view puts `placeholder(name)` where the value goes, and the decorator's `live` function
 supplies the values for every response it sends, cached or fresh, for members too. That
@@ -135,8 +140,14 @@ def lookup(request, names, prefix=PAGE_KEY_PREFIX):
     return None, key, current
 
 
+def keep_private(response):
+    """This page is for the reader asking alone: never stored for others."""
+    response.keep_private = True
+    return response
+
+
 def store(key, current, response):
-    if current is not None and response.status_code == 200:
+    if current is not None and response.status_code == 200 and not getattr(response, "keep_private", False):
         # What the member slots need besides the page (its post's author, its comments'
         # authors): set by the view on a page rendered with slots, None otherwise.
         content = (response.content, response["Content-Type"], getattr(response, "member_slots", None))

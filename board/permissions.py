@@ -1,6 +1,16 @@
 """Who may do what, as named predicates; views raise PermissionDenied when one says no."""
 
+from accounts.models import level_of
+
 from .models import STAFF
+
+# What each of a board's minimum levels (Board.*_level) guards, as the refusal says it.
+LEVEL_ACTIONS = {
+    "read": ("read_level", "글을 읽을"),
+    "write": ("write_level", "글을 쓸"),
+    "comment": ("comment_level", "댓글을 쓸"),
+    "download": ("download_level", "첨부파일을 내려받을"),
+}
 
 
 def is_member(user):
@@ -12,12 +22,45 @@ def can_moderate(user):
     return is_member(user) and user.is_staff and user.has_perm("board.change_post")
 
 
-def can_write_post(user, board):
+def level_refusal(user, board, action):
+    """Why this reader's level is too low for `action` on this board (a Korean sentence), or
+    None. 운영진 pass every level; a visitor counts as below Lv.1, and Lv.1 asks for nothing
+    (reading and downloading are then open to visitors too; writing and commenting still
+    need a member, offers_writing and offers_commenting)."""
+    field, doing = LEVEL_ACTIONS[action]
+    needed = getattr(board, field)
+    if needed <= 1:
+        return None
+    if level_of(user) >= needed or can_moderate(user):
+        return None
+    if not is_member(user):
+        return f"이 게시판은 Lv.{needed} 이상 회원만 {doing} 수 있습니다. 로그인해 주세요."
+    return (
+        f"이 게시판은 Lv.{needed} 이상 회원만 {doing} 수 있습니다. 지금 레벨은 Lv.{user.level}입니다. "
+        "글과 댓글을 쓰고 추천을 받으면 포인트가 쌓여 레벨이 오릅니다."
+    )
+
+
+def can_read_board(user, board):
+    return level_refusal(user, board, "read") is None
+
+
+def can_download(user, board):
+    return level_refusal(user, board, "download") is None
+
+
+def offers_writing(user, board):
+    """Whether the page shows 글쓰기: the board takes members' posts. The level is left to
+    the form (a page members share cannot differ by level): below it, 글쓰기 says why."""
     if not is_member(user):
         return False
     if board.is_readonly or board.write_access == STAFF:
         return can_moderate(user)
     return True
+
+
+def can_write_post(user, board):
+    return offers_writing(user, board) and level_refusal(user, board, "write") is None
 
 
 def can_edit_post(user, post):
@@ -28,12 +71,17 @@ def can_delete_post(user, post):
     return can_edit_post(user, post)
 
 
-def can_comment(user, post):
+def offers_commenting(user, post):
+    """Whether the article shows the comment box (the level is the view's, as offers_writing)."""
     if not is_member(user):
         return False
     if post.board.is_readonly or post.board.comment_access == STAFF:
         return can_moderate(user)
     return True
+
+
+def can_comment(user, post):
+    return offers_commenting(user, post) and level_refusal(user, post.board, "comment") is None
 
 
 def report_refusal(user, target):

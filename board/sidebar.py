@@ -133,13 +133,14 @@ def build_popular():
     since = timezone.now() - timedelta(days=settings.BOARD_POPULAR_DAYS)
     popular = (
         Post.objects.popular_since(since)
+        .open_to_all()
         .select_related("board")
         .only("id", "title", "view_count", "comment_count", "board__slug")[:POPULAR_POSTS]
     )
     # Counted over visible posts only: a tag that only hidden or deleted posts carry (a
     # name, a leaked address) must not be advertised beside every page.
     tags = (
-        Tag.objects.filter(taggit_taggeditem_items__object_id__in=Post.objects.visible().values("pk"))
+        Tag.objects.filter(taggit_taggeditem_items__object_id__in=Post.objects.visible().open_to_all().values("pk"))
         .annotate(num_posts=Count("taggit_taggeditem_items"))
         .order_by("-num_posts", "name")[:POPULAR_TAGS]
     )

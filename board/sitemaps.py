@@ -19,7 +19,13 @@ class PostSitemap(Sitemap):
     limit = 5000  # small pages, so a crawler's request stays cheap at any size
 
     def items(self):
-        return Post.objects.visible().select_related("board").only("id", "updated_at", "board__slug").order_by("-id")
+        return (
+            Post.objects.visible()
+            .open_to_all()
+            .select_related("board")
+            .only("id", "updated_at", "board__slug")
+            .order_by("-id")
+        )
 
     def lastmod(self, post):
         return post.updated_at

@@ -3,7 +3,7 @@ from django.urls import path
 
 from . import feeds
 from .sitemaps import SITEMAPS
-from .views import comments, discovery, moderation, reading, reports, scraps, system, votes, writing
+from .views import comments, discovery, files, moderation, reading, reports, scraps, system, votes, writing
 
 app_name = "board"
 
@@ -40,6 +40,11 @@ urlpatterns = [
     path("b/<slug:slug>/<int:post_id>/delete/", writing.post_delete, name="post_delete"),
     path("b/<slug:slug>/<int:post_id>/comments/", comments.comment_create, name="comment_create"),
     path("b/<slug:slug>/<int:post_id>/vote/", votes.vote, name="vote"),
+    path(
+        "b/<slug:slug>/<int:post_id>/files/<int:attachment_id>/",
+        files.attachment_download,
+        name="attachment_download",
+    ),
     path("b/<slug:slug>/<int:post_id>/moderate/", moderation.post_moderate, name="post_moderate"),
     path("b/<slug:slug>/<int:post_id>/report/", reports.report_post, name="report_post"),
     path("b/<slug:slug>/<int:post_id>/scrap/", scraps.scrap_post, name="scrap"),

@@ -329,6 +329,25 @@ BOARD_BEST_COMMENTS = env_int("BOARD_BEST_COMMENTS", 3)
 BOARD_BEST_COMMENT_MIN_VOTES = env_int("BOARD_BEST_COMMENT_MIN_VOTES", 3)
 # 마이메뉴 → 스크랩: scraps per page.
 BOARD_SCRAPS_PER_PAGE = env_int("BOARD_SCRAPS_PER_PAGE", 20)
+# 첨부파일 (board/attachments.py): the kinds a post may carry (each is also checked by its
+# first bytes), and each board's defaults for how many and how large (Board fields).
+BOARD_ATTACHMENT_EXTENSIONS = env_list(
+    "BOARD_ATTACHMENT_EXTENSIONS", ["pdf", "zip", "txt", "csv", "docx", "xlsx", "pptx", "hwp"]
+)
+BOARD_ATTACHMENT_MAX_COUNT = env_int("BOARD_ATTACHMENT_MAX_COUNT", 3)
+BOARD_ATTACHMENT_MAX_MB = env_int("BOARD_ATTACHMENT_MAX_MB", 10)
+# 포인트 (board/services/points.py): each board's defaults for a post, a comment and a 추천
+# received (Board fields), and the first login of a day (site-wide).
+BOARD_POINTS_POST = env_int("BOARD_POINTS_POST", 10)
+BOARD_POINTS_COMMENT = env_int("BOARD_POINTS_COMMENT", 2)
+BOARD_POINTS_VOTE_RECEIVED = env_int("BOARD_POINTS_VOTE_RECEIVED", 5)
+BOARD_POINTS_DAILY_LOGIN = env_int("BOARD_POINTS_DAILY_LOGIN", 5)
+# 레벨: the points at which levels 2..10 begin (Lv.1 below the first); moderators may set a
+# member's level instead (admin).
+_LEVELS = ["50", "150", "300", "600", "1000", "2000", "4000", "8000", "15000"]
+BOARD_LEVEL_THRESHOLDS = [int(n) for n in env_list("BOARD_LEVEL_THRESHOLDS", _LEVELS)]
+if len(BOARD_LEVEL_THRESHOLDS) != 9 or BOARD_LEVEL_THRESHOLDS != sorted(BOARD_LEVEL_THRESHOLDS):
+    raise ImproperlyConfigured("BOARD_LEVEL_THRESHOLDS is nine rising numbers: where Lv.2 … Lv.10 begin.")
 # Per member: (how many, per how many seconds). Counted in the configured cache, so with
 # REDIS_URL set the limits hold across every gunicorn worker and every app server.
 BOARD_RATE_LIMITS = {

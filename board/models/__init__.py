@@ -1,16 +1,14 @@
 """The board's models, by area: boards and posts (with votes and images), 말머리, comments
 (with their 추천), 스크랩, the search index and moderation (reports, the log)."""
 
+from .attachments import ATTACHMENT_UPLOAD_TO, Attachment
+from .boards import ACCESS_CHOICES, MEMBERS, STAFF, Board
 from .categories import Category
 from .comments import Comment, CommentQuerySet, CommentVote, thread_page, voted_comment_ids
 from .legacy import LegacyLink, LegacyRecord
 from .moderation import ModerationLog, Report, ReportedComment, ReportedPost
 from .posts import (
-    ACCESS_CHOICES,
-    MEMBERS,
-    STAFF,
     VISIBLE_POST,
-    Board,
     PendingImage,
     Post,
     PostImage,
@@ -24,6 +22,8 @@ from .scraps import DELETED_POST_TEXT, HIDDEN_POST_TEXT, Scrap
 from .search_index import CommentSearch, PostSearch, SearchStopWord, SearchTerm
 
 __all__ = [
+    "ATTACHMENT_UPLOAD_TO",
+    "Attachment",
     "ACCESS_CHOICES",
     "DELETED_POST_TEXT",
     "HIDDEN_POST_TEXT",

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import markup
+from .boards import Board
 from .posts import Post, byline_of, visible_post_condition
 
 
@@ -26,6 +27,10 @@ class CommentQuerySet(models.QuerySet):
 
     def by_author(self, user):
         return self.filter(author=user)
+
+    def open_to_all(self):
+        """Comments on posts of boards everyone may read (PostQuerySet.open_to_all)."""
+        return self.exclude(post__board_id__in=Board.objects.with_reading_level().values("pk"))
 
     def for_post(self, post):
         """Every comment of the post in thread order: each parent, then its replies."""
@@ -50,7 +55,7 @@ class CommentQuerySet(models.QuerySet):
         return self.annotate(thread=Coalesce("parent_id", "id")).filter(before).count()
 
     def recent(self):
-        return self.on_visible_posts().select_related("post__board", "author").order_by("-id")
+        return self.on_visible_posts().open_to_all().select_related("post__board", "author").order_by("-id")
 
     def best_of(self, post, *, limit, min_votes):
         """베스트 댓글: the post's most-추천 visible comments, at least `min_votes` each (one

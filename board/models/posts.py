@@ -2,7 +2,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,6 +13,7 @@ from taggit.models import TaggedItem
 from accounts.models import display_name_of
 
 from .. import markup
+from .boards import Board
 
 
 def visible_post_condition(prefix=""):
@@ -23,47 +24,6 @@ def visible_post_condition(prefix=""):
 
 
 VISIBLE_POST = visible_post_condition()
-
-
-class BoardQuerySet(models.QuerySet):
-    def for_menu(self):
-        return self.order_by("position", "id")
-
-
-MEMBERS, STAFF = "members", "staff"
-ACCESS_CHOICES = [(MEMBERS, "회원"), (STAFF, "운영진만")]
-
-
-class Board(models.Model):
-    slug = models.SlugField("주소", max_length=50, unique=True)
-    name = models.CharField("이름", max_length=50)
-    description = models.CharField("설명", max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField("메뉴 순서", default=0)
-    page_size = models.PositiveSmallIntegerField(
-        "페이지당 글 수", default=20, validators=[MinValueValidator(5), MaxValueValidator(100)]
-    )
-    use_downvote = models.BooleanField("비추천 사용", default=True)
-    write_access = models.CharField("글쓰기 권한", max_length=10, choices=ACCESS_CHOICES, default=MEMBERS)
-    comment_access = models.CharField("댓글 권한", max_length=10, choices=ACCESS_CHOICES, default=MEMBERS)
-    is_readonly = models.BooleanField("읽기 전용", default=False, help_text="켜면 운영진만 글과 댓글을 쓸 수 있습니다.")
-    category_required = models.BooleanField(
-        "말머리 필수", default=False, help_text="켜면 말머리가 있는 게시판에서 글을 쓸 때 말머리를 골라야 합니다."
-    )
-    # Denormalised: the list header ("전체 N건") and the pager must not COUNT(*) the table.
-    post_count = models.PositiveIntegerField("글 수", default=0, editable=False)
-
-    objects = BoardQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "게시판"
-        verbose_name_plural = "게시판"
-        ordering = ["position", "id"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("board:post_list", args=[self.slug])
 
 
 class PostQuerySet(models.QuerySet):
@@ -77,6 +37,14 @@ class PostQuerySet(models.QuerySet):
 
     def by_author(self, user):
         return self.filter(author=user)
+
+    def open_to_all(self):
+        """Posts of boards everyone may read (reading level 1). Pages that mix boards and
+        are shown to everyone (홈, 새글, search, feeds, tags, the sidebar, profiles) list only
+        these: a board with a reading level shows its posts on its own pages alone."""
+        # NOT IN a (usually empty) list of boards rather than a join: the newest-first
+        # index keeps serving the order, and each row is only checked.
+        return self.exclude(board_id__in=Board.objects.with_reading_level().values("pk"))
 
     def in_board(self, board):
         return self.filter(board=board)
@@ -206,6 +174,9 @@ class Post(models.Model):
     upvote_count = models.PositiveIntegerField("추천", default=0, editable=False)
     downvote_count = models.PositiveIntegerField("비추천", default=0, editable=False)
     comment_count = models.PositiveIntegerField("댓글", default=0, editable=False)
+    # 첨부파일 on the post: the article asks for them only when there are some. A database
+    # default too, for the bulk inserts that name only the other columns (demo_bulk, imports).
+    attachment_count = models.PositiveSmallIntegerField("첨부파일 수", default=0, db_default=0, editable=False)
     is_notice = models.BooleanField("공지", default=False)
     is_hidden = models.BooleanField("숨김", default=False)
     is_deleted = models.BooleanField("삭제됨", default=False)

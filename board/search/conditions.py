@@ -4,7 +4,7 @@ from functools import cache
 
 from django.db import connection
 
-from ..models import Post
+from ..models import Board, Post
 
 POST_COLUMNS = {"title": ["title_grams"], "body": ["body_grams"], "title_body": ["title_grams", "body_grams"]}
 
@@ -15,6 +15,10 @@ def narrow(where, params, results, *, board_column, key, above_id):
     if results.board is not None:
         where.append(f"{board_column} = %s")
         params.append(results.board.pk)
+    else:
+        # 전체 검색 is for everyone: boards with a reading level are searched on their own.
+        boards = Board._meta.db_table
+        where.append(f"{board_column} NOT IN (SELECT id FROM {boards} WHERE read_level > 1)")
     if results.category is not None:
         # The search index holds no 말머리: the post's own row says (its primary key).
         where.append(f"{key} IN (SELECT id FROM board_post WHERE category_id = %s)")

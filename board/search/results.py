@@ -50,8 +50,7 @@ class Results:
     def _author_matches(self):
         # Withdrawn members are "탈퇴한 회원" everywhere; their old 닉네임 finds nothing.
         matches = Post.objects.visible().filter(author__withdrawn_at__isnull=True)
-        if self.board is not None:
-            matches = matches.in_board(self.board)
+        matches = matches.in_board(self.board) if self.board is not None else matches.open_to_all()
         if self.category is not None:
             matches = matches.in_category(self.category)
         for term in self.query.terms:

@@ -5,6 +5,7 @@ F() so concurrent requests never lose an update, and telling board/invalidation.
 changed. Views and the admin call these; nothing else writes board rows.
 """
 
+from .attachments import FilesNotStored
 from .categories import delete_category, save_category
 from .comments import add_comment, delete_comment, edit_comment
 from .counters import delete_stop_word, record_search, recount_counters, save_stop_word
@@ -47,6 +48,7 @@ __all__ = [
     "save_category",
     "delete_category",
     "AlreadyReported",
+    "FilesNotStored",
     "ImagesNotStored",
     "add_comment",
     "cast_vote",

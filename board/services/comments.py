@@ -4,8 +4,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import PointEntry
+
 from .. import invalidation, markup, search
 from ..models import Comment, Post
+from . import points
 from .moderation import log_moderation
 from .posts import repeated_submission
 
@@ -28,6 +31,13 @@ def add_comment(*, post, author, body, parent=None, created_at=None, submission_
                 parent=parent,
                 created_at=created_at or timezone.now(),
                 submission_key=submission_key,
+            )
+            points.award_points(
+                member_id=author.pk if author else None,
+                amount=post.board.points_comment,
+                reason=PointEntry.COMMENT,
+                post_id=post.pk,
+                comment_id=comment.pk,
             )
             search.index_comments([comment])
             invalidation.comment_changed(post.pk, post.board.slug)
@@ -64,6 +74,8 @@ def delete_comment(*, comment, moderator=None, reason=""):
         changed = Comment.objects.filter(pk=comment.pk, is_deleted=False).update(is_deleted=True)
         if changed and not comment.is_hidden:
             Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
+        if changed:
+            points.take_back_points(member_id=comment.author_id, comment=comment)
         comment.is_deleted = True
         search.index_comments([comment])
         invalidation.comment_changed(comment.post_id, comment.post.board.slug)

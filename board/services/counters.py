@@ -3,14 +3,17 @@
 import hashlib
 import re
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import PointEntry
+
 from .. import invalidation, search
-from ..models import Board, Comment, CommentVote, Post, PostVote, SearchTerm
+from ..models import Attachment, Board, Comment, CommentVote, Post, PostVote, SearchTerm
 
 
 def _count_of(queryset, field):
@@ -30,6 +33,7 @@ def recount_counters(*, posts=None):
         "comment_count": _count_of(Comment.objects.visible(), "post"),
         "upvote_count": _count_of(PostVote.objects.filter(value=PostVote.UP), "post"),
         "downvote_count": _count_of(PostVote.objects.filter(value=PostVote.DOWN), "post"),
+        "attachment_count": _count_of(Attachment.objects.all(), "post"),
     }
     board_truth = _count_of(Post.objects.visible(), "board")
     comments = Comment.objects.all() if posts is None else Comment.objects.filter(post__in=posts)
@@ -51,9 +55,22 @@ def recount_counters(*, posts=None):
             Board.objects.update(post_count=board_truth)
         if fixed["comment_upvote_count"]:
             comments.update(upvote_count=comment_vote_truth)
+        fixed["points"] = recount_points()
         if any(fixed.values()):
             invalidation.everything_changed()
     return fixed
+
+
+def recount_points():
+    """Set each member's points to the sum of their history (PointEntry); returns how many
+    balances were wrong. Levels follow the balance, so a repaired balance repairs them too."""
+    summed = PointEntry.objects.filter(member=OuterRef("pk")).order_by().values("member").annotate(n=Sum("amount"))
+    truth = Coalesce(Subquery(summed.values("n")), Value(0))
+    members = get_user_model().objects.annotate(truth=truth)
+    wrong = members.exclude(points=F("truth")).count()
+    if wrong:
+        get_user_model().objects.update(points=truth)
+    return wrong
 
 
 # Typed markup or code is not a topic: "<script>", "{{7*7}}" or "x=1;" never become

@@ -23,6 +23,8 @@ class ImagesNotStored(Exception):
     """The storage could not take a picture (a full disk, an unreachable object store);
     nothing was saved and every file this upload wrote is gone again."""
 
+    what = "이미지"
+
     def __init__(self, *, out_of_space):
         super().__init__("out of space" if out_of_space else "storage failed")
         self.out_of_space = out_of_space

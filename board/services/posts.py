@@ -8,9 +8,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import PointEntry
+
 from .. import invalidation, markup, search, source_urls
 from ..models import Board, Post
+from . import attachments as attachments_service
 from . import pictures as pictures_service
+from . import points
 from .moderation import log_moderation
 
 EDITABLE_FIELDS = ["title", "body", "body_html", "excerpt", "source_url", "edited_at", "updated_at"]
@@ -35,14 +39,21 @@ def create_post(
     created_at=None,
     submission_key="",
     category=None,
+    files=(),
 ):
     """A new post. `pictures` are the member's pictures kept across 미리보기 (PendingImage),
     `images` new uploads (images.prepare_upload); [이미지N] in the body counts through both,
-    in that order. Sent again with the same `submission_key` (a form submitted twice), it
+    in that order; `files` are 첨부파일 (attachments.check_upload). Sent again with the same
+    `submission_key` (a form submitted twice), it
     makes nothing and returns the post the first submission made, marked `.repeated`."""
     if repeated := repeated_submission(Post, author, submission_key):
         return repeated
     stored = pictures_service.store_images(images)
+    try:
+        stored_files = attachments_service.store_files(files)
+    except BaseException:
+        pictures_service.remove_image_files(stored)
+        raise
     try:
         with transaction.atomic():
             ordered = [*pictures, *stored]
@@ -62,19 +73,28 @@ def create_post(
             render_post_body(post)
             post.save()
             pictures_service.attach_pictures(post, ordered)
+            attachments_service.attach_files(post, stored_files)
             if tags:
                 post.tags.add(*tags)
             Board.objects.filter(pk=board.pk).update(post_count=F("post_count") + 1)
+            points.award_points(
+                member_id=author.pk if author else None,
+                amount=board.points_post,
+                reason=PointEntry.POST,
+                post_id=post.pk,
+            )
             search.index_posts([post])
             invalidation.post_changed(post.pk, board.slug)
     except IntegrityError:
         # The same form, sent twice at once: the other request's post won the unique key.
         pictures_service.remove_image_files(stored)
+        attachments_service.remove_files(stored_files)
         if repeated := repeated_submission(Post, author, submission_key):
             return repeated
         raise
     except BaseException:
         pictures_service.remove_image_files(stored)
+        attachments_service.remove_files(stored_files)
         raise
     post.repeated = False
     return post
@@ -94,15 +114,34 @@ def repeated_submission(model, author, submission_key):
 UNCHANGED = object()
 
 
-def edit_post(*, post, title, body, tags, source_url, images=(), pictures=None, author=None, category=UNCHANGED):
+def edit_post(
+    *,
+    post,
+    title,
+    body,
+    tags,
+    source_url,
+    images=(),
+    pictures=None,
+    author=None,
+    category=UNCHANGED,
+    files=(),
+    kept_files=None,
+):
     """The author's edit: creation time kept, 수정됨 time set, body rendered again.
 
     `pictures` is the post form's list in the member's order (the post's PostImage rows,
     PendingImage rows), new uploads `images` after them; a picture of the post left out is
     removed, files too, after the commit. None (the admin's edit) keeps the post's pictures
     as they are and adds `images` after them. `author` is for superusers correcting a post
-    in admin."""
+    in admin. `kept_files` are the post's attachments the member kept (None: all), `files`
+    new ones after them."""
     stored = pictures_service.store_images(images)
+    try:
+        stored_files = attachments_service.store_files(files)
+    except BaseException:
+        pictures_service.remove_image_files(stored)
+        raise
     try:
         with transaction.atomic():
             post.title, post.source_url = title, source_url
@@ -128,12 +167,14 @@ def edit_post(*, post, title, body, tags, source_url, images=(), pictures=None, 
             post.save(update_fields=fields)
             dropped = pictures_service.attach_pictures(post, ordered)
             pictures_service.remove_files_after_commit(dropped)
+            attachments_service.replace_files(post, kept_files, stored_files)
             post.tags.set(tags, clear=False)
             post.refresh_from_db(fields=["board", "is_hidden", "is_deleted"])
             search.index_posts([post])
             invalidation.post_changed(post.pk, post.board.slug)
     except BaseException:
         pictures_service.remove_image_files(stored)
+        attachments_service.remove_files(stored_files)
         raise
     return post
 
@@ -145,6 +186,8 @@ def delete_post(*, post, moderator=None, reason=""):
         changed = Post.objects.filter(pk=post.pk, is_deleted=False).update(is_deleted=True)
         if changed and not post.is_hidden:
             Board.objects.filter(pk=post.board_id).update(post_count=F("post_count") - 1)
+        if changed:
+            points.take_back_points(member_id=post.author_id, post=post)
         post.is_deleted = True
         search.index_posts([post])
         invalidation.post_changed(post.pk, post.board.slug)

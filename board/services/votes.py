@@ -5,6 +5,7 @@ from django.db.models import F
 
 from .. import invalidation
 from ..models import Comment, CommentVote, Post, PostVote
+from . import points
 
 VOTE_COUNTER = {PostVote.UP: "upvote_count", PostVote.DOWN: "downvote_count"}
 
@@ -21,9 +22,11 @@ def cast_vote(*, user, post, value):
             if existing is None:
                 PostVote.objects.create(user=user, post=post, value=value)
                 changes, result = {VOTE_COUNTER[value]: F(VOTE_COUNTER[value]) + 1}, value
+                ups = 1 if value == PostVote.UP else 0
             elif existing.value == value:
                 existing.delete()
                 changes, result = {VOTE_COUNTER[value]: F(VOTE_COUNTER[value]) - 1}, None
+                ups = -1 if value == PostVote.UP else 0
             else:
                 PostVote.objects.filter(pk=existing.pk).update(value=value)
                 changes = {
@@ -31,6 +34,9 @@ def cast_vote(*, user, post, value):
                     VOTE_COUNTER[existing.value]: F(VOTE_COUNTER[existing.value]) - 1,
                 }
                 result = value
+                ups = 1 if value == PostVote.UP else -1
+            # 추천 received earns the author points; a cancelled one takes them back.
+            points.points_for_vote(post=post, change=ups)
             invalidation.post_changed(post.pk, post.board.slug)
             Post.objects.filter(pk=post.pk).update(**changes)  # last: see add_comment
     except IntegrityError:

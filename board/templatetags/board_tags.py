@@ -44,26 +44,32 @@ def machine_time(value):
 
 
 @register.simple_tag
-def byline(item=None, *, name=None, staff=False):
-    """작성자 wherever a page shows one, with the 운영진 badge beside a staff member's name:
-    `{% byline post %}` (a post or comment: its member, or an imported visitor's name marked
-    비회원, models.byline_of), `{% byline member %}`, or from cached values
-    `{% byline name=… staff=… %}`. Reads only the author row a page selected with its items,
-    so it costs no query. Built here rather than in a template: a list prints it on every
-    row, and a template per name was a tenth of a list's rendering."""
+def byline(item=None, *, name=None, staff=False, level=None):
+    """작성자 wherever a page shows one, with the member's level (Lv.3) and the 운영진 badge
+    beside a staff member's name: `{% byline post %}` (a post or comment: its member, or an
+    imported visitor's name marked 비회원, models.byline_of), `{% byline member %}`, or from
+    cached values `{% byline name=… staff=… level=… %}`. Reads only the author row a page
+    selected with its items (the level is its points or its override), so it costs no
+    query. Built here rather than in a template: a list prints it on every row, and a
+    template per name was a tenth of a list's rendering."""
     if name is None:
+        member = item.author if hasattr(item, "author_id") and item.author_id is not None else None
         if hasattr(item, "author_id"):  # a post or a comment
             name = byline_of(item)
-            staff = item.author_id is not None and shows_staff_badge(item.author)
         else:
-            name, staff = display_name_of(item), shows_staff_badge(item)
+            member = item
+            name = display_name_of(item)
+        staff = shows_staff_badge(member)
+        if member is not None and member.withdrawn_at is None:
+            level = member.level
+    badges = format_html('<span class="author">{}</span>', name)
     if staff:
-        return format_html(
-            '<span class="byline"><span class="author">{}</span> '
-            '<span class="badge badge-staff" title="사이트 운영진">운영진</span></span>',
-            name,
+        badges = format_html('{} <span class="badge badge-staff" title="사이트 운영진">운영진</span>', badges)
+    if level:
+        badges = format_html(
+            '{} <span class="badge badge-level" title="회원 레벨 {}">Lv.{}</span>', badges, level, level
         )
-    return format_html('<span class="byline"><span class="author">{}</span></span>', name)
+    return format_html('<span class="byline">{}</span>', badges)
 
 
 @register.filter

@@ -13,7 +13,7 @@ from ..forms import CommentForm
 from ..models import Comment
 from ..ratelimit import RateLimited, counted_write
 from .lookups import get_comment, get_post
-from .reading import render_article
+from .reading import check_read_level, render_article
 
 
 def comment_page_url(comment, *, show_hidden=False):
@@ -35,9 +35,17 @@ def comment_link(request, comment_id):
 @login_required
 def comment_create(request, slug, post_id):
     post = get_post(slug, post_id)
-    if not permissions.can_comment(request.user, post):
+    check_read_level(request.user, post.board)
+    if not permissions.offers_commenting(request.user, post):
         raise PermissionDenied("댓글을 쓸 권한이 없습니다.")
     form = CommentForm(request.POST)
+    refusal = permissions.level_refusal(request.user, post.board, "comment")
+    if refusal:
+        # The article again with the comment as typed and why (the box is on pages every
+        # member shares, so it is shown to members below the level too).
+        form.is_valid()
+        form.add_error(None, refusal)
+        return render_article(request, post, status=403, comment_form=form)
     parent = None
     if form.is_valid() and form.cleaned_data["parent"]:
         parent = Comment.objects.visible().filter(post=post, pk=form.cleaned_data["parent"]).first()

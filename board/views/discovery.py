@@ -53,7 +53,7 @@ def site_search(request):
 
 def tag_posts(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    tagged = Post.objects.visible().filter(tags__slug=tag.slug)
+    tagged = Post.objects.visible().open_to_all().filter(tags__slug=tag.slug)
     pager = Pager.for_total(parse_page_number(request.GET.get("page")), tagged.count(), SITE_PAGE_SIZE)
     posts = list(tagged.for_list().newest_first().select_related("board")[pager.offset : pager.offset + SITE_PAGE_SIZE])
     attach_tags(posts)
@@ -73,10 +73,15 @@ def new_activity(request):
     wanted = pager.offset + SITE_PAGE_SIZE
     streams = []
     if kind in ("all", "posts"):
-        posts = Post.objects.visible().newest_first().values_list("created_at", "id")[:wanted]
+        posts = Post.objects.visible().open_to_all().newest_first().values_list("created_at", "id")[:wanted]
         streams.append([(created, pk, "post") for created, pk in posts])
     if kind in ("all", "comments"):
-        comments = Comment.objects.on_visible_posts().order_by("-created_at", "-id").values_list("created_at", "id")
+        comments = (
+            Comment.objects.on_visible_posts()
+            .open_to_all()
+            .order_by("-created_at", "-id")
+            .values_list("created_at", "id")
+        )
         streams.append([(created, pk, "comment") for created, pk in comments[:wanted]])
     merged = list(heapq.merge(*streams, key=lambda item: (item[0], item[1]), reverse=True))
     pager = Pager.for_total(pager.number, min(len(merged), NEW_MAX_ITEMS), SITE_PAGE_SIZE)

@@ -1,13 +1,14 @@
 """Reading: 홈, a board's list, an article (with its comments and the list it sits in)."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from .. import memberslots, permissions, viewcounts
 from ..forms import CommentForm
 from ..models import Board, Comment, Post, PostVote, attach_tags, thread_page, voted_comment_ids
-from ..pagecache import cached_for_readers, placeholder
+from ..pagecache import cached_for_readers, keep_private, placeholder
 from ..pagination import Pager, parse_page_number
 from ..sidebar import board_categories
 from .listing import (
@@ -30,7 +31,8 @@ LIST_PARAMETERS = ("page", "q", "field", "sort", "period", "category")
 
 @cached_for_readers("site")
 def home(request):
-    boards = list(Board.objects.for_menu())
+    # 홈 is one page for everyone: a board with a reading level is left out of it.
+    boards = list(Board.objects.for_menu().filter(read_level__lte=1))
     sections = [
         (board, list(Post.objects.visible().in_board(board).for_list().newest_first()[:HOME_POSTS_PER_BOARD]))
         for board in boards
@@ -42,6 +44,7 @@ def home(request):
 @cached_for_readers("board:{slug}", parameters=LIST_PARAMETERS, on_hit=count_search)
 def post_list(request, slug):
     board = get_object_or_404(Board, slug=slug)
+    check_read_level(request.user, board)
     options = ListOptions.from_request(request)
     categories = board_categories(board)
     category = chosen_category(categories, options)
@@ -54,7 +57,7 @@ def post_list(request, slug):
     attach_tags(notices + posts)
     if options.searching:
         count_search(request)
-    return render(
+    response = render(
         request,
         "board/post_list.html",
         {
@@ -70,11 +73,12 @@ def post_list(request, slug):
             "link_query": options.article_query(),
             "total_label": total_label,
             "pages_label": pages_label(pager, total_label),
-            "can_write": permissions.can_write_post(request.user, board),
+            "can_write": permissions.offers_writing(request.user, board),
             "categories": categories,
             "selected_category": category,
         },
     )
+    return keep_private(response) if board.read_level > 1 else response
 
 
 def chosen_category(categories, options):
@@ -91,7 +95,10 @@ def chosen_category(categories, options):
 @cached_for_readers("post:{post_id}", "board:{slug}", parameters=("cpage",), live=viewcounts.article_view_count)
 def post_detail(request, slug, post_id):
     post = get_post(slug, post_id, request.user)
-    return render_article(request, post, view_count=placeholder("view_count"))
+    check_read_level(request.user, post.board)
+    response = render_article(request, post, view_count=placeholder("view_count"))
+    # Not everyone who shares cached pages may read this board: the page is this reader's.
+    return keep_private(response) if post.board.read_level > 1 else response
 
 
 def render_article(request, post, *, view_count=None, status=200, comment_form=None, error=None):
@@ -125,9 +132,10 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
             "best_comments": best_comments(post, whole_thread),
             "comment_pager": comment_pager,
             "is_author": user.is_authenticated and user.pk == post.author_id,
-            "can_write": permissions.can_write_post(user, board),
+            "can_write": permissions.offers_writing(user, board),
             "comment_form": comment_form or CommentForm(),
-            "can_comment": permissions.can_comment(user, post),
+            "can_comment": permissions.offers_commenting(user, post),
+            "attachments": list(post.attachments.all()) if post.attachment_count else [],
             "can_edit": permissions.can_edit_post(user, post),
             "can_moderate": can_moderate,
             "my_vote": my_vote,
@@ -160,6 +168,14 @@ def best_comments(post, whole_thread=None):
         return list(Comment.objects.best_of(post, limit=limit, min_votes=least))
     best = [c for c in whole_thread if c.is_visible and c.upvote_count >= least]
     return sorted(best, key=lambda c: (-c.upvote_count, c.pk))[:limit]
+
+
+def check_read_level(user, board):
+    """A reader below the board's reading level gets the 403 page saying which level it takes.
+    Before anything of the board is rendered; its pages are never cached (keep_private)."""
+    refusal = permissions.level_refusal(user, board, "read")
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def comment_page(post, request, *, show_hidden):

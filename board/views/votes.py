@@ -10,7 +10,7 @@ from .. import permissions, services
 from ..models import Comment, Post, PostVote
 from ..ratelimit import rate_limited, wants_json
 from .lookups import get_comment, get_post
-from .reading import render_article
+from .reading import check_read_level, render_article
 
 VOTE_VALUES = {"up": PostVote.UP, "down": PostVote.DOWN}
 
@@ -20,6 +20,7 @@ VOTE_VALUES = {"up": PostVote.UP, "down": PostVote.DOWN}
 @rate_limited("vote")
 def vote(request, slug, post_id):
     post = get_post(slug, post_id)
+    check_read_level(request.user, post.board)
     value = VOTE_VALUES.get(request.POST.get("value", ""))
     refusal = (
         "추천 또는 비추천을 골라 주세요." if value is None else permissions.vote_refusal(request.user, post, value)

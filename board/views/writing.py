@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from .. import markup, permissions, services
 from ..forms import PostForm
+from ..korean import josa
 from ..models import Board, PendingImage
 from ..ratelimit import RateLimited, counted_write
 from .lookups import get_post
@@ -24,8 +25,11 @@ PICTURE_VERBS = {"up", "down", "remove"}
 @login_required
 def post_write(request, slug):
     board = get_object_or_404(Board, slug=slug)
-    if not permissions.can_write_post(request.user, board):
+    if not permissions.offers_writing(request.user, board):
         raise PermissionDenied("이 게시판에 글을 쓸 권한이 없습니다.")
+    refusal = permissions.level_refusal(request.user, board, "write")
+    if refusal:
+        raise PermissionDenied(refusal)
     if request.method != "POST":
         return render_post_form(request, PostForm(board=board, owner=request.user), board=board)
     form = PostForm(request.POST.copy(), request.FILES, board=board, owner=request.user)
@@ -89,9 +93,10 @@ def save(request, form, *, board, post):
         "images": data["images"],
         "pictures": data["attached"],
         "category": data.get("category"),
+        "files": data["files"],
     }
     if post is not None:
-        return services.edit_post(post=post, **fields)
+        return services.edit_post(post=post, kept_files=form.kept_files(), **fields)
     # Counted only now: a preview or a refused form never uses up the member's limit, nor
     # does the same form sent twice (the one-time key finds the first post).
     with counted_write("post", request.user.pk) as slot:
@@ -164,6 +169,7 @@ def render_post_form(request, form, *, board, post=None, preview=False, notice="
         "pictures": form.pictures,
         "notice": notice,
         "limited": limited,
+        "attachments": list(post.attachments.all()) if post is not None else [],
     }
     if preview:
         # Rendered by the same pipeline as on save, pictures in their places, so the preview
@@ -184,11 +190,12 @@ def images_not_stored(request, form, failure, *, board, post=None):
     if post is not None:
         post.refresh_from_db()
     undone = "글은 아직 수정되지 않았습니다." if post else "글은 아직 등록되지 않았습니다."
+    what, objects = failure.what, josa(failure.what, "을")  # 이미지를, 파일을
     if failure.out_of_space:
-        problem, status = "저장 공간이 부족해 이미지를 올리지 못했습니다.", 507
+        problem, status = f"저장 공간이 부족해 {objects} 올리지 못했습니다.", 507
     else:
-        problem, status = "이미지 저장소에 문제가 있어 이미지를 올리지 못했습니다.", 503
-    advice = "쓴 내용은 아래에 그대로 있습니다. 잠시 뒤 이미지를 다시 첨부해 보내거나, 이미지 없이 보내 주세요."
+        problem, status = f"{what} 저장소에 문제가 있어 {objects} 올리지 못했습니다.", 503
+    advice = f"쓴 내용은 아래에 그대로 있습니다. 잠시 뒤 {objects} 다시 첨부해 보내거나, {what} 없이 보내 주세요."
     messages.error(request, f"{problem} {undone} {advice}")
     return render_post_form(request, form, board=board, post=post, status=status)
 

@@ -179,6 +179,15 @@ def test_board_rename_in_admin(published, board, admin_client):
             "use_downvote": "on",
             "write_access": "members",
             "comment_access": "members",
+            "read_level": 1,
+            "write_level": 1,
+            "comment_level": 1,
+            "download_level": 1,
+            "points_post": 10,
+            "points_comment": 2,
+            "points_vote_received": 5,
+            "attachment_max_count": 3,
+            "attachment_max_mb": 10,
         },
     )
     assert response.status_code == 302
@@ -197,6 +206,15 @@ def test_new_board_in_admin_appears_in_every_menu(published, admin_client):
             "page_size": 20,
             "write_access": "members",
             "comment_access": "members",
+            "read_level": 1,
+            "write_level": 1,
+            "comment_level": 1,
+            "download_level": 1,
+            "points_post": 10,
+            "points_comment": 2,
+            "points_vote_received": 5,
+            "attachment_max_count": 3,
+            "attachment_max_mb": 10,
         },
     )
     for url in ["/", "/b/ainews/", published.get_absolute_url()]:

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from accounts.models import User
 from board import demo_content, services
-from board.models import Board, Comment, Post, PostVote
+from board.models import Attachment, Board, Comment, Post, PostVote
 from tests.conftest import page_text
 
 DEMO_TITLES = [article["title"] for article in demo_content.DEMO_ARTICLES]
@@ -19,6 +19,8 @@ def snapshot():
         "posts": list(Post.objects.values_list("title", "view_count", "upvote_count", "comment_count").order_by("id")),
         "comments": Comment.objects.count(),
         "votes": PostVote.objects.count(),
+        "points": list(User.objects.values_list("username", "points", "level_override").order_by("username")),
+        "attachments": Attachment.objects.count(),
     }
 
 
@@ -46,7 +48,7 @@ def test_seed_demo_makes_the_demo_site_and_running_it_twice_changes_nothing(db):
     call_command("seed_demo", stdout=io.StringIO())
 
     assert snapshot() == first
-    assert [slug for slug, _ in first["boards"]] == ["ainews", "free", "qna"]
+    assert [slug for slug, _ in first["boards"]] == ["ainews", "data", "free", "qna"]
     ainews = Board.objects.get(slug="ainews")
     assert ainews.post_count >= 40
     assert User.objects.filter(username="admin", is_superuser=True).exists()
@@ -56,6 +58,14 @@ def test_seed_demo_makes_the_demo_site_and_running_it_twice_changes_nothing(db):
     r1 = Post.objects.get(title__contains="R1")
     assert "29만 4천" in r1.body or "294,000" in r1.body
     assert_counters_match_rows()
+    # Points and levels: every balance is its history's sum, and the levels differ.
+    assert services.recount_counters()["points"] == 0
+    levels = {user.username: user.level for user in User.objects.filter(username__in=dict(demo_content.DEMO_MEMBERS))}
+    assert len(set(levels.values())) >= 3 and levels["datamoa"] == 4
+    library = Board.objects.get(slug="data")
+    assert (library.write_level, library.download_level) == (2, 2)
+    attachment = Attachment.objects.get()
+    assert attachment.post.board == library and attachment.original_name.endswith(".pdf")
 
 
 def test_demo_members_log_in_with_the_printed_password(db, client):

@@ -206,7 +206,7 @@ def test_list_row_shows_title_badges_excerpt_and_meta_line(client, make_post, ma
     assert "예전 소식 2" in old_text  # comment-count badge after the title
     assert "첫 문단입니다. 둘째 문단은" in old_text
     assert "…" in old_text  # the excerpt is cut at about 120 characters
-    assert "크리스탈피 773 조회 4 추천 2025.09.18 등록" in old_text
+    assert "크리스탈피 Lv.1 773 조회 4 추천 2025.09.18 등록" in old_text
     assert 'class="badge badge-new"' not in old_row
 
     fresh_row = re.search(rf'<li class="post-row">(?:(?!</li>).)*?/b/ainews/{fresh.pk}/.*?</li>', html, re.S).group(0)

@@ -6,13 +6,15 @@ LABELS = {
     "comment_count": "글의 댓글 수",
     "upvote_count": "글의 추천 수",
     "downvote_count": "글의 비추천 수",
+    "attachment_count": "글의 첨부파일 수",
     "post_count": "게시판의 글 수",
     "comment_upvote_count": "댓글의 추천 수",
+    "points": "회원의 포인트",
 }
 
 
 class Command(BaseCommand):
-    help = "댓글·추천·비추천·게시판 글 수를 실제 행에서 다시 계산합니다. 조회수는 그대로 둡니다."
+    help = "댓글·추천·비추천·게시판 글 수와 회원 포인트를 실제 행에서 다시 계산합니다. 조회수는 그대로 둡니다."
 
     def handle(self, *args, **options):
         fixed = services.recount_counters()

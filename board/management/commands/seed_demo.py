@@ -20,16 +20,33 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from accounts.models import User
-from board import demo_community, demo_content, images, services
+from accounts.models import PointEntry, User
+from board import attachments, demo_community, demo_content, images, services
 from board.demo_bulk import generate_posts
 from board.models import Board, Post, PostVote
+from board.services.points import award_points
 
 BOARDS = [
     ("ainews", "AI 뉴스", "국내외 인공지능 소식과 기사 요약을 나눕니다.", 1, True),
     ("free", "자유게시판", "AI와 개발, 일상 이야기를 자유롭게 나눕니다.", 2, False),
     ("qna", "질문답변", "LLM, GPU, 파인튜닝 등 궁금한 점을 묻고 답합니다.", 3, True),
+    ("data", "자료실", "보고서, 논문 요약, 데이터셋 설명을 파일로 나눕니다. 글쓰기와 다운로드는 Lv.2부터.", 4, False),
 ]
+# 자료실 shows the board levels: a new member (Lv.1) reads it but writes and downloads from Lv.2.
+BOARD_OPTIONS = {"data": {"write_level": 2, "download_level": 2, "attachment_max_count": 5}}
+# Members set to a level by 운영진 (admin's 레벨 직접 지정), the rest follow their points.
+LEVEL_OVERRIDES = {"datamoa": 4}
+# Days of 오늘 첫 로그인 in each demo member's history (points for the levels to differ).
+LOGIN_DAYS = [120, 60, 30, 0, 10, 0, 5, 2]
+LIBRARY_POST = {
+    "title": "2025 AI 인덱스 보고서 핵심 요약 (PDF)",
+    "body": "스탠퍼드 HAI의 2025 AI 인덱스 보고서를 한국어로 12쪽 분량으로 요약했습니다.\n\n"
+    "- 모델 학습 비용과 추론 비용의 추세\n- 국가별 투자와 인재 흐름\n- 책임 있는 AI 벤치마크 현황\n\n"
+    "첨부한 PDF를 내려받아 보세요. 오류나 빠진 내용은 댓글로 알려 주시면 고치겠습니다.",
+    "file": "2025 AI 인덱스 요약.pdf",
+    "author": 7,
+    "hours_ago": 5,
+}
 ADMIN_USERNAME = "admin"
 DEMO_PASSWORD = "demo-pass-1234"
 
@@ -69,6 +86,8 @@ class Command(BaseCommand):
             self.generate(options, boards, members, start=oldest_demo - timedelta(days=365), end=oldest_demo)
         phase = time.monotonic()
         created = self.ensure_articles(boards, members)
+        created += self.ensure_library_post(boards, members)
+        self.ensure_levels(members)
         self.stdout.write(f"데모 글 {created}개를 새로 만들었습니다 ({time.monotonic() - phase:.1f}초).")
         demo_community.ensure_categories(boards)
         demo_community.ensure_comment_votes(members)
@@ -108,6 +127,7 @@ class Command(BaseCommand):
                     "description": description,
                     "position": position,
                     "use_downvote": use_downvote,
+                    **BOARD_OPTIONS.get(slug, {}),
                 },
             )
         return boards
@@ -177,6 +197,10 @@ class Command(BaseCommand):
                 services.add_comment(
                     post=post, author=members[reply["author"]], body=reply["body"], parent=parent, created_at=moment
                 )
+        for _ in article.get("upvoters", []):  # 추천 received earns its author points, as live votes do
+            award_points(
+                member_id=post.author_id, amount=board.points_vote_received, reason=PointEntry.VOTE, post_id=post.pk
+            )
         votes = [PostVote(post=post, user=members[i], value=PostVote.UP) for i in article.get("upvoters", [])]
         votes += [PostVote(post=post, user=members[i], value=PostVote.DOWN) for i in article.get("downvoters", [])]
         PostVote.objects.bulk_create(votes)
@@ -186,6 +210,66 @@ class Command(BaseCommand):
             upvote_count=len(article.get("upvoters", [])),
             downvote_count=len(article.get("downvoters", [])),
         )
+
+    def ensure_library_post(self, boards, members):
+        """One post of 자료실 with a PDF attachment, through the same checks as an upload."""
+        board = boards["data"]
+        if Post.objects.filter(board=board, title=LIBRARY_POST["title"]).exists():
+            return 0
+        upload = SimpleUploadedFile(LIBRARY_POST["file"], demo_pdf(), "application/pdf")
+        checked = attachments.check_upload(upload, max_bytes=board.attachment_max_mb * 1024 * 1024)
+        with transaction.atomic():
+            services.create_post(
+                board=board,
+                author=members[LIBRARY_POST["author"]],
+                title=LIBRARY_POST["title"],
+                body=LIBRARY_POST["body"],
+                tags=["보고서", "AI인덱스"],
+                created_at=timezone.now() - timedelta(hours=LIBRARY_POST["hours_ago"]),
+                files=[checked],
+            )
+        return 1
+
+    def ensure_levels(self, members):
+        """Past days' 오늘 첫 로그인 in each member's point history (once: a member with any
+        is left alone), and the levels 운영진 set by hand."""
+        today = timezone.now()
+        for member, days in zip(members, LOGIN_DAYS, strict=False):
+            if PointEntry.objects.filter(member=member, reason=PointEntry.LOGIN).exists():
+                continue
+            with transaction.atomic():
+                for day in range(days, 0, -1):
+                    entry = award_points(
+                        member_id=member.pk, amount=settings.BOARD_POINTS_DAILY_LOGIN, reason=PointEntry.LOGIN
+                    )
+                    if entry is not None:
+                        PointEntry.objects.filter(pk=entry.pk).update(created_at=today - timedelta(days=day))
+        for username, level in LEVEL_OVERRIDES.items():
+            User.objects.filter(username=username, level_override__isnull=True).update(level_override=level)
+
+
+def demo_pdf():
+    """A small, valid one-page PDF (what the attachment checks and a reader expect)."""
+    text = b"BT /F1 18 Tf 72 720 Td (AI Index 2025 summary - demo) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
 
 
 def demo_picture(key):
