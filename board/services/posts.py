@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import notifying
+
 from .. import invalidation, markup, search, source_urls
 from ..models import Board, Post
 from . import pictures as pictures_service
@@ -16,8 +18,8 @@ from .moderation import log_moderation
 EDITABLE_FIELDS = ["title", "body", "body_html", "excerpt", "source_url", "edited_at", "updated_at"]
 
 
-def render_post_body(post):
-    post.body_html = markup.render_post(post.body)
+def render_post_body(post, mentions=None):
+    post.body_html = markup.render_post(post.body, mentions)
     post.excerpt = markup.excerpt_from_html(post.body_html, settings.BOARD_EXCERPT_LENGTH)
 
 
@@ -42,6 +44,7 @@ def create_post(
     if repeated := repeated_submission(Post, author, submission_key):
         return repeated
     stored = pictures_service.store_images(images)
+    mentions, found = notifying.mentions_in(body)
     try:
         with transaction.atomic():
             ordered = [*pictures, *stored]
@@ -57,7 +60,7 @@ def create_post(
                 thumbnail_url=ordered[0].thumbnail.url if ordered else "",
                 submission_key=submission_key,
             )
-            render_post_body(post)
+            render_post_body(post, mentions)
             post.save()
             pictures_service.attach_pictures(post, ordered)
             if tags:
@@ -65,6 +68,8 @@ def create_post(
             Board.objects.filter(pk=board.pk).update(post_count=F("post_count") + 1)
             search.index_posts([post])
             invalidation.post_changed(post.pk, board.slug)
+            if found:
+                notifying.notify_mentions(post=post, mentioned=notifying.mentioned(mentions, found))
     except IntegrityError:
         # The same form, sent twice at once: the other request's post won the unique key.
         pictures_service.remove_image_files(stored)
@@ -97,8 +102,10 @@ def edit_post(*, post, title, body, tags, source_url, images=(), pictures=None, 
     as they are and adds `images` after them. `author` is for superusers correcting a post
     in admin."""
     stored = pictures_service.store_images(images)
+    mentions, found = notifying.mentions_in(body)
     try:
         with transaction.atomic():
+            before = post.body
             post.title, post.source_url = title, source_url
             post.source_key = source_urls.normalise(source_url)
             fields = [*EDITABLE_FIELDS, "source_key", "thumbnail_url"]
@@ -110,7 +117,7 @@ def edit_post(*, post, title, body, tags, source_url, images=(), pictures=None, 
                 post.body = pictures_service.place_pictures(body, ordered)
             post.thumbnail_url = ordered[0].thumbnail.url if ordered else ""
             post.edited_at = timezone.now()
-            render_post_body(post)
+            render_post_body(post, mentions)
             if author is not None:
                 post.author = author
                 fields.append("author")
@@ -123,6 +130,8 @@ def edit_post(*, post, title, body, tags, source_url, images=(), pictures=None, 
             post.refresh_from_db(fields=["board", "is_hidden", "is_deleted"])
             search.index_posts([post])
             invalidation.post_changed(post.pk, post.board.slug)
+            if newly := notifying.mentioned(mentions, found, before=before):
+                notifying.notify_mentions(post=post, mentioned=newly)
     except BaseException:
         pictures_service.remove_image_files(stored)
         raise
