@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from board import services as board_services
+from board.forms import SiteModelForm
 
 from . import messaging, services
 from .forms import MemberChangeForm, MemberCreationForm
@@ -66,6 +67,8 @@ class UserAdmin(BaseUserAdmin):
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows written by members' own actions: 운영진 look, never edit or add."""
+
+    form = SiteModelForm
 
     def has_add_permission(self, request):
         return False

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='muted_notifications',
-            field=models.JSONField(blank=True, default=list, verbose_name='받지 않는 알림'),
+            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='받지 않는 알림'),
         ),
         migrations.AddField(
             model_name='user',

@@ -40,7 +40,7 @@ class User(AbstractUser):
     unread_message_count = models.PositiveIntegerField("읽지 않은 쪽지", default=0, editable=False)
     unread_notification_count = models.PositiveIntegerField("읽지 않은 알림", default=0, editable=False)
     # 알림 kinds the member switched off in 마이메뉴 (Notification.KINDS' keys).
-    muted_notifications = models.JSONField("받지 않는 알림", default=list, blank=True)
+    muted_notifications = models.JSONField("받지 않는 알림", default=list, blank=True, editable=False)
 
     objects = UserManager()
 

@@ -9,12 +9,15 @@ from django.urls import reverse
 
 from accounts import messaging
 from accounts.models import Message, MessageBlock, Notification
+from accounts.services import ban_member, withdraw_member
 from board import services
 from tests.conftest import main_text, page_text
 
-COMPOSE = reverse("accounts:message_compose")
-INBOX = reverse("accounts:messages")
-SENT = reverse("accounts:messages_sent")
+
+def url(name):
+    """Resolved when a test runs: reverse() at import would load the URLconf before
+    pytest-django's settings (with the development media route)."""
+    return reverse(name)
 
 
 def login(user, **kwargs):
@@ -34,7 +37,7 @@ def jiyoung(make_user):
 
 
 def send(client, to, body="안녕하세요, 글 잘 읽었습니다."):
-    return client.post(COMPOSE, {"to": to, "body": body})
+    return client.post(url("accounts:message_compose"), {"to": to, "body": body})
 
 
 def fresh(user):
@@ -44,22 +47,22 @@ def fresh(user):
 
 def test_a_message_reaches_the_inbox_with_a_read_receipt_for_the_sender(minsu, jiyoung):
     response = send(login(minsu), "지영")
-    assert response.status_code == 302 and response["Location"] == SENT
+    assert response.status_code == 302 and response["Location"] == url("accounts:messages_sent")
     message = Message.objects.get()
     assert (message.sender, message.recipient, message.read_at) == (minsu, jiyoung, None)
     assert fresh(jiyoung).unread_message_count == 1
     assert Notification.objects.get(recipient=jiyoung).kind == Notification.MESSAGE
-    assert "안 읽음" in main_text(login(minsu).get(SENT))
+    assert "안 읽음" in main_text(login(minsu).get(url("accounts:messages_sent")))
 
     reader = login(jiyoung)
-    assert "민수" in main_text(reader.get(INBOX))
+    assert "민수" in main_text(reader.get(url("accounts:messages")))
     page = reader.get(reverse("accounts:message_detail", args=[message.pk]))
     assert "글 잘 읽었습니다" in main_text(page)
     message.refresh_from_db()
     assert message.read_at is not None
     jiyoung = fresh(jiyoung)
     assert (jiyoung.unread_message_count, jiyoung.unread_notification_count) == (0, 0)  # its 알림 read too
-    assert "읽음 20" in main_text(login(minsu).get(SENT))  # 읽음 with its time
+    assert "읽음 20" in main_text(login(minsu).get(url("accounts:messages_sent")))  # 읽음 with its time
     # The sender opening it again is not a read.
     login(minsu).get(reverse("accounts:message_detail", args=[message.pk]))
     assert Message.objects.get().read_at == message.read_at
@@ -90,8 +93,8 @@ def test_delete_removes_it_from_ones_own_box_only(minsu, jiyoung):
     response = login(jiyoung).post(reverse("accounts:message_delete", args=[message.pk]))
     assert response.status_code == 302
     assert fresh(jiyoung).unread_message_count == 0  # an unread one deleted is no longer counted
-    assert "지울 쪽지" not in main_text(login(jiyoung).get(INBOX))
-    assert "지울 쪽지" in main_text(login(minsu).get(SENT))  # the sender keeps theirs
+    assert "지울 쪽지" not in main_text(login(jiyoung).get(url("accounts:messages")))
+    assert "지울 쪽지" in main_text(login(minsu).get(url("accounts:messages_sent")))  # the sender keeps theirs
     login(minsu).post(reverse("accounts:message_delete", args=[message.pk]))
     assert not Message.objects.exists()  # gone once both sides deleted it
 
@@ -123,8 +126,6 @@ def test_block_from_a_received_message(minsu, jiyoung):
 
 def test_withdrawn_banned_and_oneself_are_refused(minsu, jiyoung, make_user, moderator):
     gone = make_user(nickname="떠난회원")
-    from accounts.services import ban_member, withdraw_member
-
     withdraw_member(user=gone)
     response = send(login(minsu), "떠난회원")
     assert response.status_code == 400 and "찾을 수 없습니다" in page_text(response)
@@ -234,14 +235,14 @@ def test_recount_repairs_the_unread_counts(minsu, jiyoung):
 
 
 @pytest.mark.parametrize("rows", [1, 40])
-@pytest.mark.parametrize("box", [INBOX, SENT])
+@pytest.mark.parametrize("box", ["accounts:messages", "accounts:messages_sent"])
 def test_boxes_have_a_fixed_query_budget(box, rows, minsu, jiyoung, make_user, django_assert_max_num_queries):
     for i in range(rows):
         messaging.send_message(sender=minsu, recipient=jiyoung, body=f"쪽지 {i}")
         messaging.send_message(sender=jiyoung, recipient=minsu, body=f"답장 {i}")
     client = login(jiyoung)
-    client.get(box)
+    client.get(url(box))
     with django_assert_max_num_queries(5):
-        response = client.get(box)
+        response = client.get(url(box))
     assert response.status_code == 200
     assert len(re.findall(r'<li class="message-row', response.content.decode())) == min(rows, 20)

@@ -9,10 +9,15 @@ from django.urls import reverse
 
 from accounts import messaging
 from accounts.models import Notification
+from accounts.services import withdraw_member
 from board import markup, services
 from tests.conftest import main_text
 
-NOTIFICATIONS = reverse("accounts:notifications")
+
+def url(name):
+    """Resolved when a test runs: reverse() at import would load the URLconf before
+    pytest-django's settings (with the development media route)."""
+    return reverse(name)
 
 
 def login(user, **kwargs):
@@ -73,8 +78,6 @@ def test_a_mention_is_a_link_in_the_stored_html_and_a_notification(make_post, wr
 
 
 def test_mentions_never_reach_unknown_withdrawn_or_the_author(make_post, writer, reader, make_user):
-    from accounts.services import withdraw_member
-
     gone = make_user(nickname="탈퇴자")
     withdraw_member(user=gone)
     post = make_post(author=writer)
@@ -122,7 +125,7 @@ def test_the_list_open_and_read_all(make_post, writer, reader):
     services.add_comment(post=post, author=reader, body="둘째 댓글")
     messaging.send_message(sender=reader, recipient=writer, body="쪽지")
     client = login(writer)
-    page = client.get(NOTIFICATIONS)
+    page = client.get(url("accounts:notifications"))
     assert page.status_code == 200 and main_text(page).count("새 알림") == 3
     first = Notification.objects.filter(recipient=writer, comment=comment).get()
     response = client.post(reverse("accounts:notification_open", args=[first.pk]))
@@ -130,7 +133,7 @@ def test_the_list_open_and_read_all(make_post, writer, reader):
     assert unread(writer) == 2
     client.post(reverse("accounts:notifications_read_all"))
     assert unread(writer) == 0 and not Notification.objects.filter(read_at__isnull=True).exists()
-    assert "새 알림" not in main_text(client.get(NOTIFICATIONS))
+    assert "새 알림" not in main_text(client.get(url("accounts:notifications")))
 
 
 def test_another_members_notification_is_a_404_and_forged_posts_fail(make_post, writer, reader):
@@ -175,7 +178,7 @@ def test_the_notifications_page_has_a_fixed_query_budget(
                 post=posts[i % 3], moderator=moderator
             )
     client = login(writer)
-    client.get(NOTIFICATIONS)
+    client.get(url("accounts:notifications"))
     with django_assert_max_num_queries(5):
-        response = client.get(NOTIFICATIONS)
+        response = client.get(url("accounts:notifications"))
     assert len(re.findall(r'<li class="notification-row', response.content.decode())) == min(rows, 20)
