@@ -78,13 +78,16 @@ def header_badges(user):
     a shared page fills them with no query."""
     if user is None or not user.is_authenticated:
         return ""
+    messages, notifications = user.unread_message_count, user.unread_notification_count
     return format_html(
-        '<li><a class="header-link header-messages" href="{}">쪽지{}</a></li>'
-        '<li><a class="header-link header-notifications" href="{}">알림{}</a></li>',
+        '<li class="header-badge{}"><a class="header-link header-messages" href="{}">쪽지{}</a></li>'
+        '<li class="header-badge{}"><a class="header-link header-notifications" href="{}">알림{}</a></li>',
+        " has-unread" if messages else "",
         reverse("accounts:messages"),
-        _count(user.unread_message_count, "읽지 않은 쪽지"),
+        _count(messages, "읽지 않은 쪽지"),
+        " has-unread" if notifications else "",
         reverse("accounts:notifications"),
-        _count(user.unread_notification_count, "읽지 않은 알림"),
+        _count(notifications, "읽지 않은 알림"),
     )
 
 
