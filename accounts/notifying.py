@@ -104,11 +104,19 @@ def notify_mentions(*, post, mentioned, comment=None):
     )
 
 
-def notify_moderation(*, author_id, post=None, comment=None, hidden):
-    """운영진 hid or restored a member's post or comment (the moderator's name is not shown)."""
+def notify_moderation(*, author_id, post=None, comment=None, hidden, by_reports=False):
+    """운영진 hid or restored a member's post or comment (the moderator's name is not shown),
+    or reports hid it automatically (BOARD_AUTO_HIDE_REPORTS)."""
     what = "글" if comment is None else "댓글"
-    done = "숨겼습니다" if hidden else "다시 보이게 했습니다"
     title = (post or comment.post).title
+    if by_reports:
+        return notify(
+            kinds_by_recipient={author_id: [Notification.MODERATION]},
+            post=post if post is not None else comment.post,
+            comment=comment,
+            text=f"신고가 쌓여 회원님의 {what}이 운영진 확인 전까지 숨겨졌습니다: {_short(title, 60)}",
+        )
+    done = "숨겼습니다" if hidden else "다시 보이게 했습니다"
     return notify(
         kinds_by_recipient={author_id: [Notification.MODERATION]},
         post=post if post is not None else comment.post,

@@ -25,7 +25,9 @@ def hide_post(*, post, moderator=None, reason="", action="hide_post"):
             search.index_posts([post])
             invalidation.moderation_changed()
             log_moderation(moderator=moderator, action=action, target=post, reason=reason)
-            notifying.notify_moderation(author_id=post.author_id, post=post, hidden=True)
+            notifying.notify_moderation(
+                author_id=post.author_id, post=post, hidden=True, by_reports=action == "auto_hide_post"
+            )
     return bool(changed)
 
 
@@ -75,7 +77,9 @@ def set_comment_hidden(*, comment, moderator, hidden, reason="", action=None):
                 _close_reports(Report.objects.filter(comment=comment), Report.DISMISSED)
             action = action or ("hide_comment" if hidden else "restore_comment")
             log_moderation(moderator=moderator, action=action, target=comment, reason=reason)
-            notifying.notify_moderation(author_id=comment.author_id, comment=comment, hidden=hidden)
+            notifying.notify_moderation(
+                author_id=comment.author_id, comment=comment, hidden=hidden, by_reports=action == "auto_hide_comment"
+            )
     return bool(changed)
 
 

@@ -246,3 +246,13 @@ def test_boxes_have_a_fixed_query_budget(box, rows, minsu, jiyoung, make_user, d
         response = client.get(url(box))
     assert response.status_code == 200
     assert len(re.findall(r'<li class="message-row', response.content.decode())) == min(rows, 20)
+
+
+def test_pages_rendered_for_one_member_show_the_badges_too(minsu, jiyoung, moderator):
+    """마이메뉴 and 운영진's pages are not shared: the header is filled from the row directly."""
+    messaging.send_message(sender=minsu, recipient=moderator, body="운영진께")
+    for user, page in ((moderator, "/"), (jiyoung, url("accounts:me"))):
+        html = login(user).get(page).content.decode()
+        header = re.search(r'<header class="site-header">.*?</header>', html, re.S).group(0)
+        assert 'class="header-link header-messages"' in header and "&lt;" not in header
+    assert "count-badge" in login(moderator).get("/").content.decode()

@@ -182,3 +182,11 @@ def test_the_notifications_page_has_a_fixed_query_budget(
     with django_assert_max_num_queries(5):
         response = client.get(url("accounts:notifications"))
     assert len(re.findall(r'<li class="notification-row', response.content.decode())) == min(rows, 20)
+
+
+def test_a_post_hidden_by_reports_says_so(make_post, writer, reader, settings):
+    settings.BOARD_AUTO_HIDE_REPORTS = 1
+    post = make_post(author=writer)
+    services.report_item(reporter=reader, reason="spam", post=post)
+    notification = Notification.objects.get(recipient=writer)
+    assert notification.kind == Notification.MODERATION and "신고가 쌓여" in notification.text
