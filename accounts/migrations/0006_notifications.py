@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             name='Notification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reply_post', '내 글에 달린 댓글'), ('reply_comment', '내 댓글에 달린 답글'), ('mention', '나를 언급한 글·댓글 (@닉네임)'), ('moderation', '운영진이 내 글·댓글을 숨기거나 복원'), ('message', '새 쪽지')], max_length=20, verbose_name='종류')),
+                ('kind', models.CharField(choices=[('reply_post', '내 글에 달린 댓글'), ('reply_comment', '내 댓글에 달린 답글'), ('mention', '나를 언급한 글·댓글'), ('moderation', '운영진이 내 글·댓글을 숨기거나 복원'), ('message', '새 쪽지')], max_length=20, verbose_name='종류')),
                 ('text', models.CharField(max_length=200, verbose_name='내용')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='시각')),
                 ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='읽은 시각')),

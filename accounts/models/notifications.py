@@ -30,7 +30,7 @@ class Notification(models.Model):
     KINDS = {
         REPLY_POST: "내 글에 달린 댓글",
         REPLY_COMMENT: "내 댓글에 달린 답글",
-        MENTION: "나를 언급한 글·댓글 (@닉네임)",
+        MENTION: "나를 언급한 글·댓글",
         MODERATION: "운영진이 내 글·댓글을 숨기거나 복원",
         MESSAGE: "새 쪽지",
     }
