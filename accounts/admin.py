@@ -5,9 +5,9 @@ from board import services as board_services
 from board.admin import SiteModelAdmin
 from board.forms import SiteModelForm
 
-from . import services
+from . import messaging, services
 from .forms import MemberChangeForm, MemberCreationForm
-from .models import PointEntry, User
+from .models import Message, MessageBlock, Notification, PointEntry, User
 
 
 @admin.register(User)
@@ -108,3 +108,63 @@ class PointEntryAdmin(SiteModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by members' own actions: 운영진 look, never edit or add."""
+
+    form = SiteModelForm
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    """Reported 쪽지 only: moderators never see a message its recipient did not report."""
+
+    list_display = ("id", "sender", "recipient", "created_at", "reported_at", "report_reason")
+    fields = ("sender", "recipient", "created_at", "read_at", "reported_at", "report_reason", "body")
+    readonly_fields = fields
+    list_select_related = ("sender", "recipient")
+    ordering = ("-reported_at",)
+    actions = ("dismiss_reports",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).reported()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or obj.reported_at is not None)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="신고 처리 완료 (쪽지를 다시 비공개로)")
+    def dismiss_reports(self, request, queryset):
+        for message in queryset:
+            messaging.dismiss_message_report(message=message)
+        self.message_user(request, f"쪽지 {len(queryset)}건의 신고를 처리했습니다.", messages.SUCCESS)
+
+
+@admin.register(MessageBlock)
+class MessageBlockAdmin(ReadOnlyAdmin):
+    list_display = ("blocker", "blocked", "created_at")
+    list_select_related = ("blocker", "blocked")
+    search_fields = ("blocker__nickname", "blocked__nickname")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("recipient", "kind", "text", "created_at", "read_at")
+    list_filter = ("kind",)
+    list_select_related = ("recipient",)
+    search_fields = ("recipient__nickname",)
+    show_full_result_count = False

@@ -12,11 +12,11 @@ from django.contrib.auth.forms import (
 from django.utils import timezone
 
 from board.form_messages import KoreanForm
-from board.forms import RefuseControlCharacters, SiteForm, SiteModelForm
+from board.forms import RefuseControlCharacters, SiteForm, SiteModelForm, clean_text
 from board.korean import josa
 from board.models import Board
 
-from .models import User
+from .models import Notification, User
 from .names import reserved_reason, without_invisible
 
 USERNAME_HELP = "영문 소문자, 숫자, 밑줄(_)로 4~20자"
@@ -218,3 +218,51 @@ class MemberChangeForm(KoreanForm, RefuseControlCharacters, UserChangeForm):
 class MemberCreationForm(KoreanForm, RefuseControlCharacters, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
+
+
+def find_member(nickname):
+    """The member a 쪽지 or 차단 form names by 닉네임 (case-insensitive), or a Korean error.
+    Withdrawn and banned members are not found: they cannot receive anything."""
+    nickname = without_invisible(nickname)
+    member = User.objects.filter(nickname__iexact=nickname, is_active=True, withdrawn_at__isnull=True).first()
+    if member is None:
+        raise forms.ValidationError(
+            f"'{nickname}' 닉네임의 회원을 찾을 수 없습니다. 탈퇴했거나 이용이 정지된 회원일 수 있습니다."
+        )
+    return member
+
+
+class MessageForm(SiteForm):
+    """쪽지 쓰기: plain text, shown escaped with its links made clickable."""
+
+    to = forms.CharField(label="받는 회원", max_length=20, help_text="받는 회원의 닉네임")
+    body = forms.CharField(label="내용", widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs["maxlength"] = settings.BOARD_MESSAGE_MAX_LENGTH
+
+    def clean_to(self):
+        return find_member(self.cleaned_data["to"])
+
+    def clean_body(self):
+        return clean_text(self.cleaned_data["body"].strip(), settings.BOARD_MESSAGE_MAX_LENGTH, "쪽지")
+
+
+class BlockForm(SiteForm):
+    nickname = forms.CharField(label="차단할 회원", max_length=20, help_text="닉네임")
+
+    def clean_nickname(self):
+        return find_member(self.cleaned_data["nickname"])
+
+
+class MessageReportForm(SiteForm):
+    reason = forms.CharField(label="신고 사유", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NotificationSettingsForm(SiteForm):
+    """마이메뉴 → 알림 설정: the kinds left ticked are the ones the member receives."""
+
+    kinds = forms.MultipleChoiceField(
+        label="받을 알림", required=False, widget=forms.CheckboxSelectMultiple, choices=list(Notification.KINDS.items())
+    )

@@ -4,6 +4,8 @@ from django.urls import path, reverse_lazy
 from django.views.generic import RedirectView
 
 from . import forms, views
+from .views import messages as message_views
+from .views import notifications as notification_views
 
 app_name = "accounts"
 
@@ -17,6 +19,19 @@ urlpatterns = [
     path("me/profile/", views.update_profile, name="update_profile"),
     path("me/password/", views.change_password, name="change_password"),
     path("me/withdraw/", views.withdraw, name="withdraw"),
+    path("me/messages/", message_views.inbox, name="messages"),
+    path("me/messages/sent/", message_views.sent, name="messages_sent"),
+    path("me/messages/new/", message_views.compose, name="message_compose"),
+    path("me/messages/<int:pk>/", message_views.message_detail, name="message_detail"),
+    path("me/messages/<int:pk>/delete/", message_views.delete, name="message_delete"),
+    path("me/messages/<int:pk>/report/", message_views.report, name="message_report"),
+    path("me/messages/<int:pk>/block/", message_views.block_sender, name="message_block"),
+    path("me/blocks/", message_views.blocks, name="blocks"),
+    path("me/blocks/<int:user_id>/unblock/", message_views.unblock, name="unblock"),
+    path("me/notifications/", notification_views.notification_list, name="notifications"),
+    path("me/notifications/read-all/", notification_views.read_all, name="notifications_read_all"),
+    path("me/notifications/settings/", notification_views.notification_settings, name="notification_settings"),
+    path("me/notifications/<int:pk>/open/", notification_views.open_notification, name="notification_open"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

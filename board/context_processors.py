@@ -13,7 +13,14 @@ def site_chrome(request):
     if getattr(request, "member_slots", False):
         # A page every member is served (pagecache): slots where the member's own parts go.
         # csrf_token replaces Django's own, so {% csrf_token %} prints the slot.
-        chrome.update(member_slots=True, member_name=memberslots.slot("name"), csrf_token=memberslots.slot("csrf"))
+        chrome.update(
+            member_slots=True,
+            member_name=memberslots.slot("name"),
+            member_badges=memberslots.slot("badges"),
+            csrf_token=memberslots.slot("csrf"),
+        )
     else:
-        chrome["member_name"] = SimpleLazyObject(lambda: getattr(getattr(request, "user", None), "display_name", ""))
+        user = getattr(request, "user", None)
+        chrome["member_name"] = SimpleLazyObject(lambda: getattr(user, "display_name", ""))
+        chrome["member_badges"] = SimpleLazyObject(lambda: memberslots.header_badges(user))
     return chrome

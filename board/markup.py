@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import bleach
 import markdown
+from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter
 from django.conf import settings
 from django.http.request import validate_host
@@ -180,26 +181,91 @@ def _markdown(text):
     )
 
 
-def _clean(rendered, tags):
+# @닉네임 as the text holds it (accounts/notifying.py looks the names up with the same rule).
+MENTION = re.compile(r"(?<![\w@])@(\w[\w.\-]{0,19})")
+
+
+class Mentions:
+    """The members a text may mention, {lower-cased 닉네임: profile address}, looked up by
+    the saving service; after rendering, `linked` holds the names that became links (a
+    mention inside code or a link is text, and notifies no one)."""
+
+    def __init__(self, links):
+        self.links, self.linked = dict(links), set()
+
+    def split(self, text):
+        """[(text, None) | ("@닉네임", address)]: each mention as the longest known name
+        it starts with, so a Korean particle after it (@철수님, @영희에게) stays text."""
+        pieces, start = [], 0
+        for match in MENTION.finditer(text):
+            word = match.group(1)
+            prefixes = (word[:end].lower() for end in range(len(word), 1, -1))
+            key = next((prefix for prefix in prefixes if prefix in self.links), None)
+            if key is None:
+                continue
+            end = match.start(1) + len(key)
+            pieces += [(text[start : match.start()], None), (text[match.start() : end], self.links[key])]
+            self.linked.add(key)
+            start = end
+        pieces.append((text[start:], None))
+        return [piece for piece in pieces if piece[0]]
+
+
+class MentionFilter(Filter):
+    """After the sanitiser and linkify: @닉네임 in plain text becomes a link to the member's
+    profile, `<a href>` only, which is on the allow-list, so the stored HTML cleans to
+    itself. Text inside a link, code or pre is left alone."""
+
+    SKIP = {"a", "code", "pre"}
+
+    def __init__(self, source, mentions):
+        super().__init__(source)
+        self.mentions = mentions
+
+    def __iter__(self):
+        inside = 0
+        for token in super().__iter__():
+            kind = token["type"]
+            if kind == "StartTag" and token["name"] in self.SKIP:
+                inside += 1
+            elif kind == "EndTag" and token["name"] in self.SKIP:
+                inside = max(0, inside - 1)
+            if kind != "Characters" or inside or "@" not in token["data"]:
+                yield token
+                continue
+            for text, address in self.mentions.split(token["data"]):
+                if address is None:
+                    yield {"type": "Characters", "data": text}
+                else:
+                    namespace = token.get("namespace")
+                    yield {"type": "StartTag", "name": "a", "namespace": namespace, "data": {(None, "href"): address}}
+                    yield {"type": "Characters", "data": text}
+                    yield {"type": "EndTag", "name": "a", "namespace": namespace}
+
+
+def _clean(rendered, tags, mentions=None):
     rendered = _HEADING_RE.sub(lambda m: f"<{m.group(1)}{_HEADING_SHIFT[m.group(2).lower()]}", rendered)
+    filters = [partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})]
+    if mentions is not None and mentions.links:
+        filters.append(partial(MentionFilter, mentions=mentions))
     cleaner = bleach.Cleaner(
         tags=tags,
         attributes=_allowed_attribute,
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
+        filters=filters,
     )
     # Entities and old rows can still carry control characters; stored HTML never does.
     return strip_control_characters(cleaner.clean(rendered)).strip()
 
 
-def render_post(text):
-    return _clean(_markdown(text or ""), POST_TAGS)
+def render_post(text, mentions=None):
+    return _clean(_markdown(text or ""), POST_TAGS, mentions)
 
 
-def render_comment(text):
-    return _clean(_markdown(text or ""), COMMENT_TAGS)
+def render_comment(text, mentions=None):
+    return _clean(_markdown(text or ""), COMMENT_TAGS, mentions)
 
 
 def excerpt_from_html(body_html, length):

@@ -7,6 +7,7 @@ pass over the bytes:
 | slot | filled with |
 |---|---|
 | name | the member's 닉네임 (header, sidebar) |
+| badges | the header's 쪽지 and 알림 links with their unread counts (from the member's row) |
 | csrf | the member's CSRF token (every form's hidden field) |
 | key | a new one-time submission key, different in every form (forms.SubmissionKeyField) |
 | vote | the article's 추천/비추천 box: this member's vote pressed, or the author's counts |
@@ -29,7 +30,7 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 
 from .forms import new_submission_key
 from .models import PostVote, voted_comment_ids
@@ -73,6 +74,38 @@ def article_slots(post, comments):
     }
 
 
+def header_badges(user):
+    """The header's 쪽지 and 알림 links, each with its unread count when there is one. Read
+    from the member's own row (counters kept by accounts/messaging.py and notifying.py), so
+    a shared page fills them with no query."""
+    if user is None or not user.is_authenticated:
+        return ""
+    messages, notifications = user.unread_message_count, user.unread_notification_count
+    return format_html(
+        '<li class="header-badge{}"><a class="header-link header-messages" href="{}">쪽지{}</a></li>'
+        '<li class="header-badge{}"><a class="header-link header-notifications" href="{}">알림{}</a></li>',
+        " has-unread" if messages else "",
+        reverse("accounts:messages"),
+        _count(messages, "읽지 않은 쪽지"),
+        " has-unread" if notifications else "",
+        reverse("accounts:notifications"),
+        _count(notifications, "읽지 않은 알림"),
+    )
+
+
+def _count(n, label):
+    if not n:
+        return ""
+    shown = "99+" if n > 99 else str(n)
+    return format_html(
+        ' <span class="count-badge" title="{} {}개"><span class="visually-hidden">(안 읽음 </span>{}'
+        '<span class="visually-hidden">개)</span></span>',
+        label,
+        n,
+        shown,
+    )
+
+
 def fill(request, response):
     """Fill a shared page's slots for the member asking (whatever the status: a page the
     view answered with a refusal has slots too)."""
@@ -105,6 +138,9 @@ class _Filler:
 
     def make_name(self):
         return escape(self.user.display_name)
+
+    def make_badges(self):
+        return header_badges(self.user)
 
     def make_csrf(self):
         return get_token(self.request)

@@ -356,7 +356,11 @@ BOARD_RATE_LIMITS = {
     "vote": (env_int("BOARD_VOTE_RATE", 60), env_int("BOARD_VOTE_RATE_WINDOW", 60)),
     "comment_vote": (env_int("BOARD_COMMENT_VOTE_RATE", 60), env_int("BOARD_COMMENT_VOTE_RATE_WINDOW", 60)),
     "scrap": (env_int("BOARD_SCRAP_RATE", 30), env_int("BOARD_SCRAP_RATE_WINDOW", 60)),
+    # 쪽지 sent: a spammer's run of messages to many members stops here.
+    "message": (env_int("BOARD_MESSAGE_RATE", 10), env_int("BOARD_MESSAGE_RATE_WINDOW", 600)),
 }
+BOARD_MESSAGE_MAX_LENGTH = env_int("BOARD_MESSAGE_MAX_LENGTH", 2_000)
+BOARD_MESSAGES_PER_PAGE = env_int("BOARD_MESSAGES_PER_PAGE", 20)
 
 # --- Email --------------------------------------------------------------------------------
 # Console by default (the reset link is printed); SMTP from EMAIL_URL

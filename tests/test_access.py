@@ -42,6 +42,20 @@ MEMBERS_ONLY = {
     "accounts:update_profile",
     "accounts:change_password",
     "accounts:withdraw",
+    # 쪽지 and 알림: each member's own (another member's id is a 404, tests/accounts/).
+    "accounts:messages",
+    "accounts:messages_sent",
+    "accounts:message_compose",
+    "accounts:message_detail",
+    "accounts:message_delete",
+    "accounts:message_report",
+    "accounts:message_block",
+    "accounts:blocks",
+    "accounts:unblock",
+    "accounts:notifications",
+    "accounts:notifications_read_all",
+    "accounts:notification_settings",
+    "accounts:notification_open",
 }
 EVERYONE = {
     "board:home",
@@ -115,7 +129,14 @@ def site_urls(patterns=None, namespace=""):
 
 
 def url_for(name, entry, post, comment):
-    values = {"slug": post.board.slug, "post_id": post.pk, "comment_id": comment.pk, "scrap_id": 1}
+    values = {
+        "slug": post.board.slug,
+        "post_id": post.pk,
+        "comment_id": comment.pk,
+        "pk": comment.pk,  # a 쪽지 or 알림 id: anyone's, the login comes first
+        "user_id": post.author_id,
+        "scrap_id": 1,
+    }
     return reverse(name, kwargs={key: values[key] for key in entry.pattern.converters})
 
 

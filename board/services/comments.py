@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import notifying
 from accounts.models import PointEntry
 
 from .. import invalidation, markup, search
@@ -21,13 +22,14 @@ def add_comment(*, post, author, body, parent=None, created_at=None, submission_
     # Replies stay one level deep: answering a reply answers its parent's thread.
     if parent is not None and parent.parent_id is not None:
         parent = parent.parent
+    mentions, found = notifying.mentions_in(body)
     try:
         with transaction.atomic():
             comment = Comment.objects.create(
                 post=post,
                 author=author,
                 body=body,
-                body_html=markup.render_comment(body),
+                body_html=markup.render_comment(body, mentions),
                 parent=parent,
                 created_at=created_at or timezone.now(),
                 submission_key=submission_key,
@@ -41,6 +43,7 @@ def add_comment(*, post, author, body, parent=None, created_at=None, submission_
             )
             search.index_comments([comment])
             invalidation.comment_changed(post.pk, post.board.slug)
+            notifying.notify_comment(comment=comment, post=post, mentioned=notifying.mentioned(mentions, found))
             # Last, so the post's row (which every reader's view count also updates) stays
             # locked only until the commit.
             Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
@@ -54,9 +57,11 @@ def add_comment(*, post, author, body, parent=None, created_at=None, submission_
 
 def edit_comment(*, comment, body, author=None):
     """`author` is for superusers correcting a comment in admin."""
+    mentions, found = notifying.mentions_in(body)
     with transaction.atomic():
+        before = comment.body
         comment.body = body
-        comment.body_html = markup.render_comment(body)
+        comment.body_html = markup.render_comment(body, mentions)
         comment.edited_at = timezone.now()
         fields = ["body", "body_html", "edited_at"]
         if author is not None:
@@ -65,6 +70,8 @@ def edit_comment(*, comment, body, author=None):
         comment.save(update_fields=fields)
         search.index_comments([comment])
         invalidation.comment_changed(comment.post_id, comment.post.board.slug)
+        if newly := notifying.mentioned(mentions, found, before=before):
+            notifying.notify_mentions(post=comment.post, comment=comment, mentioned=newly)
     return comment
 
 

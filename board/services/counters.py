@@ -10,7 +10,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import PointEntry
+from accounts.models import Message, Notification, PointEntry, User
 
 from .. import invalidation, search
 from ..models import Attachment, Board, Comment, CommentVote, Post, PostVote, SearchTerm
@@ -28,7 +28,8 @@ def recount_counters(*, posts=None):
 
     A few set-based UPDATEs, so it stays fast at 100,000 posts.
     """
-    posts = Post.objects.all() if posts is None else posts
+    every_post = posts is None
+    posts = Post.objects.all() if every_post else posts
     truths = {
         "comment_count": _count_of(Comment.objects.visible(), "post"),
         "upvote_count": _count_of(PostVote.objects.filter(value=PostVote.UP), "post"),
@@ -58,6 +59,26 @@ def recount_counters(*, posts=None):
         fixed["points"] = recount_points()
         if any(fixed.values()):
             invalidation.everything_changed()
+        if every_post:
+            fixed.update(recount_member_counters())
+    return fixed
+
+
+def recount_member_counters():
+    """The header's unread 쪽지 and 알림 counts on each member's row, from the rows (they
+    are printed from the member's own row, so no page needs invalidating)."""
+    truths = {
+        "unread_message_count": _count_of(
+            Message.objects.filter(recipient_deleted=False, read_at__isnull=True), "recipient"
+        ),
+        "unread_notification_count": _count_of(Notification.objects.filter(read_at__isnull=True), "recipient"),
+    }
+    fixed = {}
+    for field, truth in truths.items():
+        wrong = User.objects.annotate(truth=truth).exclude(**{field: F("truth")})
+        fixed[field] = wrong.count()
+        if fixed[field]:
+            User.objects.filter(pk__in=wrong.values("pk")).update(**{field: truth})
     return fixed
 
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from accounts import notifying
 from accounts.models import User
 
 from .. import invalidation, search
@@ -24,6 +25,9 @@ def hide_post(*, post, moderator=None, reason="", action="hide_post"):
             search.index_posts([post])
             invalidation.moderation_changed()
             log_moderation(moderator=moderator, action=action, target=post, reason=reason)
+            notifying.notify_moderation(
+                author_id=post.author_id, post=post, hidden=True, by_reports=action == "auto_hide_post"
+            )
     return bool(changed)
 
 
@@ -39,6 +43,7 @@ def restore_post(*, post, moderator, reason=""):
             invalidation.moderation_changed()
             _close_reports(Report.objects.filter(post=post), Report.DISMISSED)
             log_moderation(moderator=moderator, action="restore_post", target=post, reason=reason)
+            notifying.notify_moderation(author_id=post.author_id, post=post, hidden=False)
     return bool(changed)
 
 
@@ -72,6 +77,9 @@ def set_comment_hidden(*, comment, moderator, hidden, reason="", action=None):
                 _close_reports(Report.objects.filter(comment=comment), Report.DISMISSED)
             action = action or ("hide_comment" if hidden else "restore_comment")
             log_moderation(moderator=moderator, action=action, target=comment, reason=reason)
+            notifying.notify_moderation(
+                author_id=comment.author_id, comment=comment, hidden=hidden, by_reports=action == "auto_hide_comment"
+            )
     return bool(changed)
 
 

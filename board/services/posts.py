@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import notifying
 from accounts.models import PointEntry
 
 from .. import invalidation, markup, search, source_urls
@@ -20,8 +21,8 @@ from .moderation import log_moderation
 EDITABLE_FIELDS = ["title", "body", "body_html", "excerpt", "source_url", "edited_at", "updated_at"]
 
 
-def render_post_body(post):
-    post.body_html = markup.render_post(post.body)
+def render_post_body(post, mentions=None):
+    post.body_html = markup.render_post(post.body, mentions)
     post.excerpt = markup.excerpt_from_html(post.body_html, settings.BOARD_EXCERPT_LENGTH)
 
 
@@ -49,6 +50,7 @@ def create_post(
     if repeated := repeated_submission(Post, author, submission_key):
         return repeated
     stored = pictures_service.store_images(images)
+    mentions, found = notifying.mentions_in(body)
     try:
         stored_files = attachments_service.store_files(files)
     except BaseException:
@@ -70,7 +72,7 @@ def create_post(
                 submission_key=submission_key,
                 category=category,
             )
-            render_post_body(post)
+            render_post_body(post, mentions)
             post.save()
             pictures_service.attach_pictures(post, ordered)
             attachments_service.attach_files(post, stored_files)
@@ -85,6 +87,8 @@ def create_post(
             )
             search.index_posts([post])
             invalidation.post_changed(post.pk, board.slug)
+            if found:
+                notifying.notify_mentions(post=post, mentioned=notifying.mentioned(mentions, found))
     except IntegrityError:
         # The same form, sent twice at once: the other request's post won the unique key.
         pictures_service.remove_image_files(stored)
@@ -137,6 +141,7 @@ def edit_post(
     in admin. `kept_files` are the post's attachments the member kept (None: all), `files`
     new ones after them."""
     stored = pictures_service.store_images(images)
+    mentions, found = notifying.mentions_in(body)
     try:
         stored_files = attachments_service.store_files(files)
     except BaseException:
@@ -144,6 +149,7 @@ def edit_post(
         raise
     try:
         with transaction.atomic():
+            before = post.body
             post.title, post.source_url = title, source_url
             post.source_key = source_urls.normalise(source_url)
             fields = [*EDITABLE_FIELDS, "source_key", "thumbnail_url"]
@@ -155,7 +161,7 @@ def edit_post(
                 post.body = pictures_service.place_pictures(body, ordered)
             post.thumbnail_url = ordered[0].thumbnail.url if ordered else ""
             post.edited_at = timezone.now()
-            render_post_body(post)
+            render_post_body(post, mentions)
             if author is not None:
                 post.author = author
                 fields.append("author")
@@ -172,6 +178,8 @@ def edit_post(
             post.refresh_from_db(fields=["board", "is_hidden", "is_deleted"])
             search.index_posts([post])
             invalidation.post_changed(post.pk, post.board.slug)
+            if newly := notifying.mentioned(mentions, found, before=before):
+                notifying.notify_mentions(post=post, mentioned=newly)
     except BaseException:
         pictures_service.remove_image_files(stored)
         attachments_service.remove_files(stored_files)

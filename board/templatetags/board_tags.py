@@ -1,4 +1,5 @@
 import functools
+from urllib.parse import quote
 
 from django import template
 from django.template import engines
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from accounts.models import display_name_of, shows_staff_badge
+from accounts.models import can_exchange_messages, display_name_of, shows_staff_badge
 from board import memberslots
 from board.forms import new_submission_key
 from board.models import byline_of
@@ -44,18 +45,22 @@ def machine_time(value):
 
 
 @register.simple_tag
-def byline(item=None, *, name=None, staff=False, level=None):
+def byline(item=None, *, name=None, staff=False, level=None, menu=True):
     """작성자 wherever a page shows one, with the member's level (Lv.3) and the 운영진 badge
     beside a staff member's name: `{% byline post %}` (a post or comment: its member, or an
     imported visitor's name marked 비회원, models.byline_of), `{% byline member %}`, or from
     cached values `{% byline name=… staff=… level=… %}`. Reads only the author row a page
     selected with its items (the level is its points or its override), so it costs no
     query. Built here rather than in a template: a list prints it on every row, and a
-    template per name was a tenth of a list's rendering."""
+    template per name was a tenth of a list's rendering.
+
+    A member's name opens a name menu (작성글 보기, 쪽지 보내기): a <details>, so it works
+    without JavaScript, the same for every reader (shared pages stay shared)."""
+    member = None
     if name is None:
-        member = item.author if hasattr(item, "author_id") and item.author_id is not None else None
         if hasattr(item, "author_id"):  # a post or a comment
             name = byline_of(item)
+            member = item.author if item.author_id is not None else None
         else:
             member = item
             name = display_name_of(item)
@@ -69,7 +74,23 @@ def byline(item=None, *, name=None, staff=False, level=None):
         badges = format_html(
             '{} <span class="badge badge-level" title="회원 레벨 {}">Lv.{}</span>', badges, level, level
         )
-    return format_html('<span class="byline">{}</span>', badges)
+    shown = format_html('<span class="byline">{}</span>', badges)
+    if not menu or member is None or member.withdrawn_at is not None:
+        return shown
+    return name_menu(member, shown)
+
+
+def name_menu(member, shown):
+    """The name menu around a member's byline: their profile and, if they can receive one,
+    a 쪽지 form with them filled in."""
+    profile = _reverse(get_urlconf(), get_script_prefix(), "profile", (member.username,))
+    items = format_html('<a href="{}">작성글 보기</a>', profile)
+    if can_exchange_messages(member):
+        compose = _reverse(get_urlconf(), get_script_prefix(), "accounts:message_compose", ())
+        items += format_html('<a href="{}?to={}">쪽지 보내기</a>', compose, quote(member.nickname))
+    return format_html(
+        '<details class="name-menu"><summary>{}</summary><span class="name-menu-list">{}</span></details>', shown, items
+    )
 
 
 @register.filter

@@ -297,8 +297,8 @@ def test_long_thread_pages_links_delete_hidden_votes_and_reports(page, site, sho
     expect(placeholder).to_have_text("운영진이 숨긴 댓글입니다")
     assert count == 121 - 1  # 121 written, one hidden
     # 답글 sits in the row of the other actions, not on a line below them.
-    first = comments.filter(has=page.locator("summary")).filter(has=page.get_by_role("link", name="신고")).first
-    reply_y = first.locator("summary").bounding_box()["y"]
+    first = comments.filter(has=page.locator(".reply-box")).filter(has=page.get_by_role("link", name="신고")).first
+    reply_y = first.locator(".reply-box > summary").bounding_box()["y"]
     report_y = first.get_by_role("link", name="신고").bounding_box()["y"]
     assert abs(reply_y - report_y) < 4
     placeholder.scroll_into_view_if_needed()

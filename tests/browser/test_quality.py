@@ -38,6 +38,9 @@ MEMBER = {
     "comment-delete": "/comments/{comment}/delete/",
     "reported": "{article}report/",
     "my-menu": "/accounts/me/",
+    "messages": "/accounts/me/messages/",
+    "message-compose": "/accounts/me/messages/new/",
+    "notifications": "/accounts/me/notifications/",
     "error-403": "{article}edit/",
 }
 # Served by the server in answer to a POST (429, 미리보기) or never on purpose (500): shown

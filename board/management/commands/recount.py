@@ -10,11 +10,16 @@ LABELS = {
     "post_count": "게시판의 글 수",
     "comment_upvote_count": "댓글의 추천 수",
     "points": "회원의 포인트",
+    "unread_message_count": "회원의 읽지 않은 쪽지 수",
+    "unread_notification_count": "회원의 읽지 않은 알림 수",
 }
 
 
 class Command(BaseCommand):
-    help = "댓글·추천·비추천·게시판 글 수와 회원 포인트를 실제 행에서 다시 계산합니다. 조회수는 그대로 둡니다."
+    help = (
+        "댓글·추천·비추천·게시판 글 수와 회원의 포인트, 읽지 않은 쪽지·알림 수를 실제 행에서 다시 계산합니다. "
+        "조회수는 그대로 둡니다."
+    )
 
     def handle(self, *args, **options):
         fixed = services.recount_counters()

@@ -20,10 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from accounts.models import PointEntry, User
+from accounts import messaging, notifying
+from accounts.models import Message, PointEntry, User
 from board import attachments, demo_community, demo_content, images, services
 from board.demo_bulk import generate_posts
-from board.models import Board, Post, PostVote
+from board.models import Board, Comment, Post, PostVote
 from board.services.points import award_points
 
 BOARDS = [
@@ -92,6 +93,7 @@ class Command(BaseCommand):
         demo_community.ensure_categories(boards)
         demo_community.ensure_comment_votes(members)
         demo_community.ensure_scraps(members)
+        self.ensure_messages(members)
         if options["posts"] > 0 and not fresh:
             latest = Post.objects.order_by("-created_at").values_list("created_at", flat=True).first()
             self.generate(options, boards, members, start=min(latest, now), end=now)
@@ -152,6 +154,24 @@ class Command(BaseCommand):
                 username=ADMIN_USERNAME, email="admin@example.com", password=password, nickname="운영자"
             )
         return password
+
+    def ensure_messages(self, members):
+        """A few 쪽지 between demo members (some read) and comments with @닉네임 mentions,
+        through the services, so the 알림 and unread counts are the ones members would get."""
+        if not Message.objects.filter(sender__in=members).exists():
+            for item in demo_content.DEMO_MESSAGES:
+                message = messaging.send_message(
+                    sender=members[item["from"]], recipient=members[item["to"]], body=item["body"]
+                )
+                if item["read"]:
+                    messaging.read_message(user=members[item["to"]], message=message)
+        for item in demo_content.DEMO_MENTIONS:
+            post = Post.objects.filter(title=item["post"]).first()
+            if post is None or Comment.objects.filter(post=post, body=item["body"]).exists():
+                continue
+            services.add_comment(post=post, author=members[item["author"]], body=item["body"])
+        # 모두 읽음 for the first member, as a member who keeps up would have.
+        notifying.mark_all_notifications_read(user=members[1])
 
     def ensure_articles(self, boards, members):
         now = timezone.now()

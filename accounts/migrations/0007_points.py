@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_nickname_changed_at'),
+        ('accounts', '0006_notifications'),
         ('board', '0001_initial'),
     ]
 

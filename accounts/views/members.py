@@ -11,9 +11,16 @@ from django.views.decorators.http import require_POST
 from board.models import Comment, Post
 from board.pagination import Pager, parse_page_number
 
-from . import services
-from .forms import ChangePasswordForm, LoginForm, ProfileForm, SignupForm, WithdrawForm
-from .models import PointEntry, User, level_for_points
+from .. import services
+from ..forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NotificationSettingsForm,
+    ProfileForm,
+    SignupForm,
+    WithdrawForm,
+)
+from ..models import Notification, PointEntry, User, can_exchange_messages, level_for_points
 
 MY_PAGE_SIZE = 20
 PROFILE_RECENT = 10
@@ -120,6 +127,7 @@ def my_menu(request):
             "profile_form": ProfileForm(instance=user),
             "password_form": ChangePasswordForm(user),
             "withdraw_form": WithdrawForm(user),
+            "notification_form": notification_settings_form(user),
         },
     )
 
@@ -150,6 +158,11 @@ def my_points(request):
     )
 
 
+def notification_settings_form(user):
+    muted = set(user.muted_notifications or [])
+    return NotificationSettingsForm(initial={"kinds": [kind for kind in Notification.KINDS if kind not in muted]})
+
+
 def _my_menu_with_errors(request, **forms):
     context = {
         "tab": "posts",
@@ -158,6 +171,7 @@ def _my_menu_with_errors(request, **forms):
         "profile_form": ProfileForm(instance=request.user),
         "password_form": ChangePasswordForm(request.user),
         "withdraw_form": WithdrawForm(request.user),
+        "notification_form": notification_settings_form(request.user),
         "settings_open": True,
     }
     context.update(forms)
@@ -208,6 +222,7 @@ def profile(request, username):
         "accounts/profile.html",
         {
             "member": member,
+            "can_message": can_exchange_messages(member),
             "post_total": posts.count(),
             "comment_total": comments.count(),
             "posts": list(posts[:PROFILE_RECENT]),

@@ -16,6 +16,11 @@ def display_name_of(user):
     return user.display_name if user is not None else WITHDRAWN_NAME
 
 
+def can_exchange_messages(user):
+    """Whether a member may send or receive 쪽지: active (not banned) and not withdrawn."""
+    return user is not None and user.is_active and user.withdrawn_at is None
+
+
 def shows_staff_badge(user):
     """Whether the 운영진 badge goes beside this member's name: staff, still active, not
     withdrawn. Only fields of the member's own row, so no query."""
@@ -58,6 +63,14 @@ class User(AbstractUser):
         validators=[MinValueValidator(MIN_LEVEL), MaxValueValidator(MAX_LEVEL)],
         help_text="비워 두면 포인트에 따라 정해집니다.",
     )
+    # The header's 쪽지 and 알림 counts, on the row every request loads anyway, so the pages
+    # members share fill them with no query (board/memberslots.py). Moved with F() by the
+    # services that change them (accounts/messaging.py, accounts/notifying.py); `manage.py
+    # recount` rebuilds them from the rows.
+    unread_message_count = models.PositiveIntegerField("읽지 않은 쪽지", default=0, editable=False)
+    unread_notification_count = models.PositiveIntegerField("읽지 않은 알림", default=0, editable=False)
+    # 알림 kinds the member switched off in 마이메뉴 (Notification.KINDS' keys).
+    muted_notifications = models.JSONField("받지 않는 알림", default=list, blank=True, editable=False)
 
     objects = UserManager()
 
