@@ -16,6 +16,13 @@ urlpatterns = [
     path("me/profile/", views.update_profile, name="update_profile"),
     path("me/password/", views.change_password, name="change_password"),
     path("me/withdraw/", views.withdraw, name="withdraw"),
+    path("me/marketing/", views.marketing_consent, name="marketing_consent"),
+    path("me/confirm-email/send/", views.resend_confirmation, name="resend_confirmation"),
+    path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("find-username/", views.find_username, name="find_username"),
+    path("find-username/sent/", views.find_username_done, name="find_username_done"),
+    path("terms/", views.policy, {"kind": "terms"}, name="terms"),
+    path("privacy/", views.policy, {"kind": "privacy"}, name="privacy"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -1,8 +1,11 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,10 +13,21 @@ from django.views.decorators.http import require_POST
 
 from board.models import Comment, Post
 from board.pagination import Pager, parse_page_number
+from board.ratelimit import seconds_until_allowed, too_many_requests, too_often_message
+from config.proxies import client_address
 
-from . import services
-from .forms import ChangePasswordForm, LoginForm, ProfileForm, SignupForm, WithdrawForm
-from .models import User
+from . import confirmation, services
+from .forms import (
+    ChangePasswordForm,
+    FindUsernameForm,
+    LoginForm,
+    MarketingConsentForm,
+    ProfileForm,
+    SignupForm,
+    WithdrawForm,
+)
+from .mails import MailNotSent, send_confirmation_mail, send_usernames_mail
+from .models import MARKETING, ConsentRecord, PolicyDocument, User
 
 MY_PAGE_SIZE = 20
 PROFILE_RECENT = 10
@@ -38,12 +52,33 @@ def signup(request):
                 nickname=form.cleaned_data["nickname"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
+                documents=form.documents,
+                marketing=form.cleaned_data["agree_marketing"],
             )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            confirmation.mark_session(request, user)
             messages.success(request, f"{user.nickname}님, 가입을 환영합니다.")
+            if confirmation.awaiting_confirmation(user):
+                send_first_confirmation(request, user)
             return redirect(safe_next(request))
         return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")}, status=400)
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
+
+
+def send_first_confirmation(request, user):
+    """The confirmation mail at 회원가입. The member is saved either way: if the mail server
+    fails, they are told and send it again from 마이메뉴."""
+    pending = user.email_confirmation
+    try:
+        send_confirmation_mail(request, pending)
+    except MailNotSent:
+        messages.warning(
+            request,
+            "인증 메일을 보내지 못했습니다. 잠시 뒤 마이메뉴에서 '인증 메일 다시 보내기'를 눌러 주세요.",
+        )
+        return
+    services.note_confirmation_sent(confirmation=pending)
+    messages.info(request, f"{pending.email}(으)로 보낸 인증 메일의 링크를 열면 글과 댓글을 쓸 수 있습니다.")
 
 
 class LoginView(auth_views.LoginView):
@@ -53,6 +88,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # 로그인 상태 유지: ticked, the usual SESSION_COOKIE_AGE; unticked, a cookie without
+        # an expiry, gone when the browser closes.
+        self.request.session.set_expiry(None if form.cleaned_data.get("remember") else 0)
+        confirmation.mark_session(self.request, form.get_user())
+        return response
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -115,8 +158,23 @@ def my_menu(request):
             "profile_form": ProfileForm(instance=user),
             "password_form": ChangePasswordForm(user),
             "withdraw_form": WithdrawForm(user),
+            **consent_context(user),
         },
     )
+
+
+def consent_context(user, marketing_form=None):
+    """마이메뉴's 약관 동의 part: what the member agreed to, the marketing box, and whether
+    their address still waits for confirmation. One query for the consents."""
+    consents = ConsentRecord.objects.latest_per_kind(user)
+    marketing = consents.get(MARKETING)
+    return {
+        "consents": [consents[kind] for kind in ("terms", "privacy") if kind in consents],
+        "marketing": marketing,
+        "marketing_form": marketing_form
+        or MarketingConsentForm(initial={"agreed": bool(marketing and marketing.agreed)}),
+        "needs_confirmation": confirmation.awaiting_confirmation(user),
+    }
 
 
 def _my_menu_with_errors(request, **forms):
@@ -128,6 +186,7 @@ def _my_menu_with_errors(request, **forms):
         "password_form": ChangePasswordForm(request.user),
         "withdraw_form": WithdrawForm(request.user),
         "settings_open": True,
+        **consent_context(request.user, forms.pop("marketing_form", None)),
     }
     context.update(forms)
     return render(request, "accounts/my_menu.html", context, status=400)
@@ -158,6 +217,20 @@ def change_password(request):
 
 @login_required
 @require_POST
+def marketing_consent(request):
+    form = MarketingConsentForm(request.POST)
+    if not form.is_valid():
+        return _my_menu_with_errors(request, marketing_form=form)
+    agreed = form.cleaned_data["agreed"]
+    latest = ConsentRecord.objects.filter(user=request.user, kind=MARKETING).order_by("-recorded_at", "-pk").first()
+    if latest is None or latest.agreed != agreed:
+        services.set_marketing_consent(user=request.user, agreed=agreed)
+    messages.success(request, "마케팅 정보 수신에 동의했습니다." if agreed else "마케팅 정보 수신 동의를 철회했습니다.")
+    return redirect("accounts:me")
+
+
+@login_required
+@require_POST
 def withdraw(request):
     form = WithdrawForm(request.user, request.POST)
     if not form.is_valid():
@@ -183,3 +256,97 @@ def profile(request, username):
             "comments": list(comments.select_related("post__board").order_by("-id")[:PROFILE_RECENT]),
         },
     )
+
+
+# --- 아이디 찾기, e-mail confirmation, 약관 ----------------------------------------------------
+
+
+def find_username(request):
+    """아이디 찾기: the ids joined with an address go to that address by mail. The page says
+    the same whether the address is known or not, and a mail goes out either way (one
+    saying there is none), so not even a failing mail server tells one from the other."""
+    form = FindUsernameForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "accounts/find_username.html", {"form": form}, status=status)
+    email = form.cleaned_data["email"]
+    # Every attempt counts, per client address and per address asked about (hashed: no
+    # address is kept in the cache).
+    address_key = hashlib.sha256(email.lower().encode()).hexdigest()[:32]
+    wait = seconds_until_allowed("find_username_ip", client_address(request)) or seconds_until_allowed(
+        "find_username_email", address_key
+    )
+    if wait:
+        form.add_error(None, too_often_message(wait))
+        response = render(request, "accounts/find_username.html", {"form": form}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    usernames = list(
+        User.objects.filter(email__iexact=email, is_active=True, withdrawn_at__isnull=True)
+        .order_by("date_joined")
+        .values_list("username", flat=True)
+    )
+    try:
+        send_usernames_mail(request, email, usernames)
+    except MailNotSent as failure:
+        form.add_error(None, failure.message)
+        return render(request, "accounts/find_username.html", {"form": form}, status=503)
+    return redirect("accounts:find_username_done")
+
+
+def find_username_done(request):
+    return render(request, "accounts/find_username_done.html")
+
+
+def confirm_email(request, token):
+    """The link in the confirmation mail. GET shows a button; the POST confirms, so a mail
+    scanner that opens links confirms nothing."""
+    try:
+        user_id, email = confirmation.read_token(token)
+    except confirmation.BadToken as bad:
+        return render(request, "accounts/confirm_email.html", {"error": bad.message}, status=400)
+    if request.user.is_authenticated and request.user.pk != user_id:
+        error = "다른 회원의 인증 링크입니다. 로그아웃한 뒤 링크를 다시 열거나, 내 메일로 받은 링크를 열어 주세요."
+        return render(request, "accounts/confirm_email.html", {"error": error}, status=403)
+    if request.method != "POST":
+        return render(request, "accounts/confirm_email.html", {"token": token, "email": email})
+    try:
+        services.confirm_email(user_id=user_id, email=email)
+    except services.ConfirmationRefused as refused:
+        return render(request, "accounts/confirm_email.html", {"error": refused.message}, status=400)
+    if request.user.is_authenticated:
+        confirmation.forget(request.user)
+        confirmation.mark_session(request, request.user)
+        messages.success(request, "이메일 인증을 마쳤습니다. 이제 글과 댓글을 쓸 수 있습니다.")
+        return redirect("accounts:me")
+    messages.success(request, "이메일 인증을 마쳤습니다. 로그인하면 글과 댓글을 쓸 수 있습니다.")
+    return redirect("accounts:login")
+
+
+@login_required
+@require_POST
+def resend_confirmation(request):
+    """인증 메일 다시 보내기 (ACCOUNTS_CONFIRMATION_MAIL_RATE an hour)."""
+    if not confirmation.awaiting_confirmation(request.user):
+        confirmation.mark_session(request, request.user)
+        messages.info(request, "이미 인증을 마쳤습니다. 글과 댓글을 쓸 수 있습니다.")
+        return redirect(safe_next(request, reverse("accounts:me")))
+    wait = seconds_until_allowed("confirmation_mail", request.user.pk)
+    if wait:
+        return too_many_requests(request, wait)
+    pending = request.user.email_confirmation
+    try:
+        send_confirmation_mail(request, pending)
+    except MailNotSent as failure:
+        return render(request, "accounts/confirmation_required.html", {"error": failure.message}, status=503)
+    services.note_confirmation_sent(confirmation=pending)
+    messages.success(request, f"{pending.email}(으)로 인증 메일을 다시 보냈습니다. 메일의 링크를 열어 주세요.")
+    return redirect(safe_next(request, reverse("accounts:me")))
+
+
+def policy(request, kind):
+    """이용약관 or 개인정보 수집·이용 동의, the version in effect now."""
+    document = PolicyDocument.objects.current(kind)
+    if document is None:
+        raise Http404
+    return render(request, "accounts/policy.html", {"document": document})

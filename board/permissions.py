@@ -1,5 +1,7 @@
 """Who may do what, as named predicates; views raise PermissionDenied when one says no."""
 
+from accounts.confirmation import awaiting_confirmation
+
 from .models import STAFF
 
 
@@ -12,8 +14,14 @@ def can_moderate(user):
     return is_member(user) and user.is_staff and user.has_perm("board.change_post")
 
 
+def needs_email_confirmation(user):
+    """A member who joined while ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION is on and has not yet
+    opened the confirmation link: they read everything but write nothing."""
+    return is_member(user) and awaiting_confirmation(user)
+
+
 def can_write_post(user, board):
-    if not is_member(user):
+    if not is_member(user) or needs_email_confirmation(user):
         return False
     if board.is_readonly or board.write_access == STAFF:
         return can_moderate(user)
@@ -29,7 +37,7 @@ def can_delete_post(user, post):
 
 
 def can_comment(user, post):
-    if not is_member(user):
+    if not is_member(user) or needs_email_confirmation(user):
         return False
     if post.board.is_readonly or post.board.comment_access == STAFF:
         return can_moderate(user)

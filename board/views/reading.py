@@ -107,6 +107,9 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
             "can_write": permissions.can_write_post(user, board),
             "comment_form": comment_form or CommentForm(),
             "can_comment": permissions.can_comment(user, post),
+            # Never true on a page members share: an unconfirmed member's pages are their own
+            # (pagecache.shareable_by_members).
+            "needs_confirmation": not shared and permissions.needs_email_confirmation(user),
             "can_edit": permissions.can_edit_post(user, post),
             "can_moderate": can_moderate,
             "my_vote": my_vote,
