@@ -22,6 +22,14 @@ from .names import reserved_reason, without_invisible
 USERNAME_HELP = "영문 소문자, 숫자, 밑줄(_)로 4~20자"
 
 
+class ConsentCheckbox(forms.CheckboxInput):
+    """Ticked only as a browser ticks it ("on"): a forged "0", "off" or "no" is no consent
+    (Django's own checkbox reads any other non-empty text as ticked)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) in ("on", "true", "True", "1")
+
+
 TERMS_NAMES = [(TERMS, "이용약관"), (PRIVACY, "개인정보 수집·이용 동의")]
 
 PASSWORD_MISMATCH = "두 비밀번호가 서로 다릅니다. 같은 비밀번호를 두 번 입력해 주세요."  # noqa: S105 (a message)
@@ -47,14 +55,17 @@ class SignupForm(KoreanForm, RefuseControlCharacters, UserCreationForm):
         fields = ("username", "nickname", "email")
 
     agree_terms = forms.BooleanField(
+        widget=ConsentCheckbox,
         label="이용약관에 동의합니다 (필수)",
         error_messages={"required": "이용약관에 동의해야 가입할 수 있습니다."},
     )
     agree_privacy = forms.BooleanField(
+        widget=ConsentCheckbox,
         label="개인정보 수집·이용에 동의합니다 (필수)",
         error_messages={"required": "개인정보 수집·이용에 동의해야 가입할 수 있습니다."},
     )
     agree_marketing = forms.BooleanField(
+        widget=ConsentCheckbox,
         label="마케팅 정보 수신에 동의합니다 (선택)",
         required=False,
         help_text="새 기능과 행사 소식을 이메일로 받습니다. 마이메뉴에서 언제든 바꿀 수 있습니다.",

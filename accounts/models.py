@@ -74,8 +74,9 @@ class PolicyDocumentQuerySet(models.QuerySet):
         return self.filter(effective_at__lte=now or timezone.now())
 
     def current(self, kind):
-        """The version members agree to now: the newest one already in effect (None if none)."""
-        return self.in_effect().filter(kind=kind).order_by("-effective_at", "-version").first()
+        """The version members agree to now: the highest version already in effect (None if
+        none). A version with a later 시행일 waits until then."""
+        return self.in_effect().filter(kind=kind).order_by("-version").first()
 
 
 class PolicyDocument(models.Model):

@@ -27,16 +27,22 @@ def register_member(*, username, nickname, email, password, documents=None, mark
         user = User(username=username, nickname=nickname, email=email)
         user.set_password(password)
         user.save()
-        now = timezone.now()
-        records = [
-            ConsentRecord(user=user, kind=kind, document=documents.get(kind), agreed=True, recorded_at=now)
-            for kind in REQUIRED_CONSENTS
-        ]
-        records.append(ConsentRecord(user=user, kind=MARKETING, agreed=bool(marketing), recorded_at=now))
-        ConsentRecord.objects.bulk_create(records)
+        record_signup_consents(user=user, documents=documents, marketing=marketing)
         if settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION:
             EmailConfirmation.objects.create(user=user, email=email)
     return user
+
+
+def record_signup_consents(*, user, documents, marketing, at=None):
+    """The consents given at 회원가입 (also seed_demo's, dated when the member joined)."""
+    at = at or timezone.now()
+    records = [
+        ConsentRecord(user=user, kind=kind, document=documents.get(kind), agreed=True, recorded_at=at)
+        for kind in REQUIRED_CONSENTS
+    ]
+    records.append(ConsentRecord(user=user, kind=MARKETING, agreed=bool(marketing), recorded_at=at))
+    with transaction.atomic():
+        ConsentRecord.objects.bulk_create(records)
 
 
 def set_marketing_consent(*, user, agreed):

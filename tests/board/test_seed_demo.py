@@ -4,7 +4,7 @@ import re
 from django.core.management import call_command
 from django.db.models import Count, Q
 
-from accounts.models import User
+from accounts.models import MARKETING, ConsentRecord, PolicyDocument, User
 from board import demo_content, services
 from board.models import Board, Comment, Post, PostVote
 from tests.conftest import page_text
@@ -19,6 +19,8 @@ def snapshot():
         "posts": list(Post.objects.values_list("title", "view_count", "upvote_count", "comment_count").order_by("id")),
         "comments": Comment.objects.count(),
         "votes": PostVote.objects.count(),
+        "consents": ConsentRecord.objects.count(),
+        "documents": PolicyDocument.objects.count(),
     }
 
 
@@ -56,6 +58,16 @@ def test_seed_demo_makes_the_demo_site_and_running_it_twice_changes_nothing(db):
     r1 = Post.objects.get(title__contains="R1")
     assert "29만 4천" in r1.body or "294,000" in r1.body
     assert_counters_match_rows()
+    # 약관: every demo member agreed to both, some to marketing mail, one withdrew it later;
+    # a revised 이용약관 is announced but not yet in effect.
+    xtalfi = User.objects.get(username="xtalfi")
+    assert {(r.kind, r.document and r.document.version) for r in xtalfi.consents.all()} >= {
+        ("terms", 1),
+        ("privacy", 1),
+    }
+    assert ConsentRecord.objects.filter(kind=MARKETING, agreed=True).exists()
+    assert ConsentRecord.objects.filter(kind=MARKETING).count() > len(demo_content.DEMO_MEMBERS)
+    assert PolicyDocument.objects.current("terms").version == 1 and PolicyDocument.objects.filter(version=2).exists()
 
 
 def test_demo_members_log_in_with_the_printed_password(db, client):
