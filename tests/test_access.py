@@ -37,6 +37,8 @@ MEMBERS_ONLY = {
     "accounts:update_profile",
     "accounts:change_password",
     "accounts:withdraw",
+    "accounts:marketing_consent",
+    "accounts:resend_confirmation",
 }
 EVERYONE = {
     "board:home",
@@ -68,6 +70,11 @@ EVERYONE = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "accounts:find_username",
+    "accounts:find_username_done",
+    "accounts:confirm_email",  # the signed token is the permission (tests/accounts)
+    "accounts:terms",
+    "accounts:privacy",
     # An imported Gnuboard5 site's old addresses: redirects only (board/legacy.py).
     "legacy_board_php",
     "legacy_rss_php",
