@@ -73,8 +73,8 @@ class SignupForm(KoreanForm, RefuseControlCharacters, UserCreationForm):
     # The versions shown on the page, so a member is recorded as agreeing to the text they
     # read; a version that is no longer the current one (changed meanwhile, or forged) is
     # refused. Optional: a form without them agrees to the current versions.
-    terms_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    privacy_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    terms_version = forms.IntegerField(label="이용약관 판", required=False, widget=forms.HiddenInput)
+    privacy_version = forms.IntegerField(label="개인정보 수집·이용 동의 판", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -198,8 +198,11 @@ def update_profile(request):
     form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
     if not form.is_valid():
         return _my_menu_with_errors(request, profile_form=form)
+    new_address = form.cleaned_data["email"].lower() != request.user.email.lower()
     services.update_profile(user=request.user, nickname=form.cleaned_data["nickname"], email=form.cleaned_data["email"])
     messages.success(request, "회원 정보를 바꿨습니다.")
+    if new_address and confirmation.awaiting_confirmation(request.user):
+        messages.info(request, "새 이메일 주소로 인증 메일을 받으려면 '인증 메일 다시 보내기'를 눌러 주세요.")
     return redirect("accounts:me")
 
 

@@ -162,7 +162,8 @@ def test_another_members_token_confirms_neither(client, newcomer):
 
 def test_a_link_for_an_address_since_changed_is_refused(client, newcomer):
     old_link = link_in(mail.outbox[0])
-    client.post("/accounts/me/profile/", {"nickname": "새내기", "email": "changed@example.com"})
+    changed = client.post("/accounts/me/profile/", {"nickname": "새내기", "email": "changed@example.com"}, follow=True)
+    assert "새 이메일 주소로 인증 메일을 받으려면" in page_text(changed)
 
     response = client.post(old_link)
 

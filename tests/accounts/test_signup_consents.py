@@ -102,6 +102,7 @@ def test_a_garbled_version_is_refused_in_korean(client, db):
     response = client.post("/accounts/signup/", signup_data(privacy_version="abc"))
 
     assert response.status_code == 400
+    assert "개인정보 수집·이용 동의 판은 숫자로 입력해 주세요." in page_text(response)
     assert not User.objects.exists()
 
 
