@@ -7,7 +7,16 @@ from board.forms import SiteModelForm
 
 from . import messaging, services
 from .forms import MemberChangeForm, MemberCreationForm
-from .models import Message, MessageBlock, Notification, PointEntry, User
+from .models import (
+    ConsentRecord,
+    EmailConfirmation,
+    Message,
+    MessageBlock,
+    Notification,
+    PointEntry,
+    PolicyDocument,
+    User,
+)
 
 
 @admin.register(User)
@@ -168,3 +177,67 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ("recipient",)
     search_fields = ("recipient__nickname",)
     show_full_result_count = False
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(SiteModelAdmin):
+    """이용약관 and 개인정보 수집·이용 동의, by version. Sign-up shows the newest version in
+    effect; a version members agreed to stays as they read it (read-only: add a new one)."""
+
+    list_display = ("kind", "version", "title", "effective_at", "created_at")
+    list_filter = ("kind",)
+    ordering = ("kind", "-version")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.consents.exists():
+            return ("kind", "version", "title", "body", "effective_at")
+        return ()
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.consents.exists()
+
+    def save_model(self, request, obj, form, change):
+        services.save_policy_document(document=obj)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(SiteModelAdmin):
+    """What each member agreed to and when: a record, so nobody edits or adds one here."""
+
+    list_display = ("user", "kind", "document", "agreed", "recorded_at")
+    list_filter = ("kind", "agreed")
+    search_fields = ("user__username", "user__nickname")
+    list_select_related = ("user", "document")
+    raw_id_fields = ("user",)
+    date_hierarchy = "recorded_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EmailConfirmation)
+class EmailConfirmationAdmin(SiteModelAdmin):
+    """Members who joined with e-mail confirmation on; an operator may confirm one by hand
+    (a member whose mail never arrives)."""
+
+    list_display = ("user", "email", "sent_at", "confirmed_at")
+    list_filter = (("confirmed_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username", "user__nickname", "email")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "email", "sent_at", "confirmed_at")
+    actions = ("confirm_by_hand",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="선택한 회원의 이메일을 인증된 것으로 처리")
+    def confirm_by_hand(self, request, queryset):
+        count = services.confirm_emails_by_hand(confirmations=queryset)
+        self.message_user(request, f"{count}명의 이메일을 인증했습니다.", messages.SUCCESS)

@@ -16,11 +16,21 @@ from board.forms import RefuseControlCharacters, SiteForm, SiteModelForm, clean_
 from board.korean import josa
 from board.models import Board
 
-from .models import Notification, User
+from .models import PRIVACY, TERMS, Notification, PolicyDocument, User
 from .names import reserved_reason, without_invisible
 
 USERNAME_HELP = "영문 소문자, 숫자, 밑줄(_)로 4~20자"
 
+
+class ConsentCheckbox(forms.CheckboxInput):
+    """Ticked only as a browser ticks it ("on"): a forged "0", "off" or "no" is no consent
+    (Django's own checkbox reads any other non-empty text as ticked)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) in ("on", "true", "True", "1")
+
+
+TERMS_NAMES = [(TERMS, "이용약관"), (PRIVACY, "개인정보 수집·이용 동의")]
 
 PASSWORD_MISMATCH = "두 비밀번호가 서로 다릅니다. 같은 비밀번호를 두 번 입력해 주세요."  # noqa: S105 (a message)
 
@@ -44,13 +54,49 @@ class SignupForm(KoreanForm, RefuseControlCharacters, UserCreationForm):
         model = User
         fields = ("username", "nickname", "email")
 
+    agree_terms = forms.BooleanField(
+        widget=ConsentCheckbox,
+        label="이용약관에 동의합니다 (필수)",
+        error_messages={"required": "이용약관에 동의해야 가입할 수 있습니다."},
+    )
+    agree_privacy = forms.BooleanField(
+        widget=ConsentCheckbox,
+        label="개인정보 수집·이용에 동의합니다 (필수)",
+        error_messages={"required": "개인정보 수집·이용에 동의해야 가입할 수 있습니다."},
+    )
+    agree_marketing = forms.BooleanField(
+        widget=ConsentCheckbox,
+        label="마케팅 정보 수신에 동의합니다 (선택)",
+        required=False,
+        help_text="새 기능과 행사 소식을 이메일로 받습니다. 마이메뉴에서 언제든 바꿀 수 있습니다.",
+    )
+    # The versions shown on the page, so a member is recorded as agreeing to the text they
+    # read; a version that is no longer the current one (changed meanwhile, or forged) is
+    # refused. Optional: a form without them agrees to the current versions.
+    terms_version = forms.IntegerField(label="이용약관 판", required=False, widget=forms.HiddenInput)
+    privacy_version = forms.IntegerField(label="개인정보 수집·이용 동의 판", required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.documents = {kind: PolicyDocument.objects.current(kind) for kind in (TERMS, PRIVACY)}
+        for kind, document in self.documents.items():
+            self.fields[f"{kind}_version"].initial = document.version if document else None
         self.fields["password1"].label = "비밀번호"
         self.fields["password2"].label = "비밀번호 확인"
         self.fields["password2"].help_text = "확인을 위해 한 번 더 입력해 주세요."
         for name in ("password1", "password2"):
             self.fields[name].error_messages["required"] = f"{josa(self.fields[name].label, '을')} 입력해 주세요."
+
+    def clean(self):
+        cleaned = super().clean()
+        for kind in (TERMS, PRIVACY):
+            shown, current = cleaned.get(f"{kind}_version"), self.documents[kind]
+            if shown is not None and (current is None or shown != current.version):
+                self.add_error(
+                    None,
+                    f"{josa(dict(TERMS_NAMES)[kind], '이')} 바뀌었습니다. 바뀐 내용을 확인하고 다시 동의해 주세요.",
+                )
+        return cleaned
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -93,6 +139,10 @@ def clean_unique_email(email, *, exclude=None):
 
 
 class LoginForm(KoreanForm, RefuseControlCharacters, AuthenticationForm):
+    # Unticked, the session ends when the browser closes (a shared or borrowed computer);
+    # ticked, it lasts SESSION_COOKIE_AGE.
+    remember = forms.BooleanField(label="로그인 상태 유지", required=False)
+
     error_messages = {
         "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
         "inactive": "사용할 수 없는 계정입니다.",
@@ -266,3 +316,22 @@ class NotificationSettingsForm(SiteForm):
     kinds = forms.MultipleChoiceField(
         label="받을 알림", required=False, widget=forms.CheckboxSelectMultiple, choices=list(Notification.KINDS.items())
     )
+
+
+class FindUsernameForm(SiteForm):
+    """아이디 찾기: the address the ids are sent to."""
+
+    email = forms.EmailField(label="가입한 이메일", max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages["required"] = "가입한 이메일 주소를 입력해 주세요."
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+
+class MarketingConsentForm(SiteForm):
+    """마이메뉴's 마케팅 정보 수신 동의 (an unticked box withdraws it)."""
+
+    agreed = forms.BooleanField(label="마케팅 정보 수신에 동의합니다", required=False)

@@ -4,6 +4,7 @@ A member's name is on every kind of page (작성자, comments, the sidebar), so 
 how they appear tells board/invalidation.py, and anonymous readers see it at once.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from board import invalidation
 from board.services import hide_member_content, log_moderation
 from board.services.points import adjust_points, award_daily_login
 
-from .models import User
+from .models import MARKETING, REQUIRED_CONSENTS, ConsentRecord, EmailConfirmation, User
 
 # What a page shows of a member: a change to one of these is seen by every reader (the
 # 운영진 badge goes by is_staff and is_active).
@@ -21,12 +22,80 @@ DISPLAYED_FIELDS = {"nickname", "withdrawn_at", "is_staff", "is_active", "level_
 NEVER_SAVED_WHOLE = {"id", "points"}
 
 
-def register_member(*, username, nickname, email, password):
+def register_member(*, username, nickname, email, password, documents=None, marketing=False):
+    """회원가입: the member, the 약관 versions they agreed to (`documents`: kind → the
+    PolicyDocument shown, or None where none is in effect), their marketing choice, and,
+    when ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION is on, the address they still have to confirm."""
+    documents = documents or {}
     with transaction.atomic():
         user = User(username=username, nickname=nickname, email=email)
         user.set_password(password)
         user.save()
+        record_signup_consents(user=user, documents=documents, marketing=marketing)
+        if settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION:
+            EmailConfirmation.objects.create(user=user, email=email)
     return user
+
+
+def record_signup_consents(*, user, documents, marketing, at=None):
+    """The consents given at 회원가입 (also seed_demo's, dated when the member joined)."""
+    at = at or timezone.now()
+    records = [
+        ConsentRecord(user=user, kind=kind, document=documents.get(kind), agreed=True, recorded_at=at)
+        for kind in REQUIRED_CONSENTS
+    ]
+    records.append(ConsentRecord(user=user, kind=MARKETING, agreed=bool(marketing), recorded_at=at))
+    with transaction.atomic():
+        ConsentRecord.objects.bulk_create(records)
+
+
+def set_marketing_consent(*, user, agreed):
+    """마이메뉴's 마케팅 정보 수신 동의: a new record with its time (the old ones stay)."""
+    with transaction.atomic():
+        return ConsentRecord.objects.create(user=user, kind=MARKETING, agreed=bool(agreed))
+
+
+class ConfirmationRefused(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def confirm_email(*, user_id, email):
+    """The confirmation link: the member's address is confirmed if the link names the
+    address they are still waiting to confirm; otherwise ConfirmationRefused says why."""
+    with transaction.atomic():
+        confirmation = EmailConfirmation.objects.select_for_update().filter(user_id=user_id).first()
+        if confirmation is None:
+            raise ConfirmationRefused("인증할 주소가 없는 링크입니다. 메일에 있는 링크를 그대로 열어 주세요.")
+        if confirmation.confirmed_at is not None:
+            raise ConfirmationRefused("이미 인증을 마친 이메일입니다. 글과 댓글을 쓸 수 있습니다.")
+        if confirmation.email.lower() != email.lower():
+            raise ConfirmationRefused(
+                "이메일 주소가 바뀌어 더는 쓸 수 없는 링크입니다. 새 주소로 받은 링크를 열어 주세요."
+            )
+        confirmation.confirmed_at = timezone.now()
+        confirmation.save(update_fields=["confirmed_at"])
+    return confirmation
+
+
+def confirm_emails_by_hand(*, confirmations):
+    """The admin's action, for a member whose mail never arrives."""
+    with transaction.atomic():
+        return confirmations.filter(confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+
+
+def save_policy_document(*, document):
+    """The admin's save of a 약관 version (sign-up pages read the current one each time)."""
+    with transaction.atomic():
+        document.save()
+    return document
+
+
+def note_confirmation_sent(*, confirmation):
+    with transaction.atomic():
+        confirmation.sent_at = timezone.now()
+        confirmation.save(update_fields=["sent_at"])
 
 
 def update_profile(*, user, nickname, email):
@@ -40,6 +109,9 @@ def update_profile(*, user, nickname, email):
             user.nickname_changed_at = timezone.now()
             fields.append("nickname_changed_at")
         user.save(update_fields=fields)
+        # A member still confirming confirms the address they have now: links sent to the
+        # old one stop working.
+        EmailConfirmation.objects.filter(user=user, confirmed_at__isnull=True).update(email=email)
         if renamed:
             invalidation.member_changed()
     return user

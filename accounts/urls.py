@@ -32,6 +32,13 @@ urlpatterns = [
     path("me/notifications/read-all/", notification_views.read_all, name="notifications_read_all"),
     path("me/notifications/settings/", notification_views.notification_settings, name="notification_settings"),
     path("me/notifications/<int:pk>/open/", notification_views.open_notification, name="notification_open"),
+    path("me/marketing/", views.marketing_consent, name="marketing_consent"),
+    path("me/confirm-email/send/", views.resend_confirmation, name="resend_confirmation"),
+    path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("find-username/", views.find_username, name="find_username"),
+    path("find-username/sent/", views.find_username_done, name="find_username_done"),
+    path("terms/", views.policy, {"kind": "terms"}, name="terms"),
+    path("privacy/", views.policy, {"kind": "privacy"}, name="privacy"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

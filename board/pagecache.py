@@ -10,7 +10,8 @@ Members get the same treatment with one difference: their pages hold *member slo
 their own posts and comments go. A page is rendered once with the slots and stored apart
 from the anonymous one (a member's page has forms and reply boxes a reader's has not); every
 member's response has the slots filled for that member. 운영진 (staff), a member with a
-message waiting, or a query the page does not know get a page rendered for them alone.
+message waiting, a member who has not confirmed their e-mail, or a query the page does not
+know get a page rendered for them alone.
 
 A board with a reading level above Lv.1 (회원 레벨) is never stored: not everyone who would
 be served the page may read it. Its views check the reader's level on every request and
@@ -30,6 +31,8 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
+
+from accounts import confirmation
 
 from . import invalidation, memberslots
 
@@ -113,6 +116,10 @@ def shareable_by_members(request, parameters=("page",)):
     # Staff may moderate (hidden comments, the moderation bar) and write where members
     # cannot: their pages are their own.
     if not user.is_authenticated or not user.is_active or user.is_staff:
+        return False
+    # A member who has not confirmed their e-mail gets no comment form: never render the
+    # page everyone shares for them (accounts/confirmation.py).
+    if confirmation.session_awaits_confirmation(request):
         return False
     return len(get_messages(request)) == 0
 

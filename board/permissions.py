@@ -1,5 +1,6 @@
 """Who may do what, as named predicates; views raise PermissionDenied when one says no."""
 
+from accounts.confirmation import awaiting_confirmation
 from accounts.models import level_of
 
 from .models import STAFF
@@ -20,6 +21,12 @@ def is_member(user):
 def can_moderate(user):
     """운영진: staff members of the moderator group (or superusers)."""
     return is_member(user) and user.is_staff and user.has_perm("board.change_post")
+
+
+def needs_email_confirmation(user):
+    """A member who joined while ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION is on and has not yet
+    opened the confirmation link: they read everything but write nothing."""
+    return is_member(user) and awaiting_confirmation(user)
 
 
 def level_refusal(user, board, action):
@@ -60,7 +67,11 @@ def offers_writing(user, board):
 
 
 def can_write_post(user, board):
-    return offers_writing(user, board) and level_refusal(user, board, "write") is None
+    return (
+        offers_writing(user, board)
+        and not needs_email_confirmation(user)
+        and level_refusal(user, board, "write") is None
+    )
 
 
 def can_edit_post(user, post):
@@ -81,7 +92,11 @@ def offers_commenting(user, post):
 
 
 def can_comment(user, post):
-    return offers_commenting(user, post) and level_refusal(user, post.board, "comment") is None
+    return (
+        offers_commenting(user, post)
+        and not needs_email_confirmation(user)
+        and level_refusal(user, post.board, "comment") is None
+    )
 
 
 def report_refusal(user, target):

@@ -358,14 +358,29 @@ BOARD_RATE_LIMITS = {
     "scrap": (env_int("BOARD_SCRAP_RATE", 30), env_int("BOARD_SCRAP_RATE_WINDOW", 60)),
     # 쪽지 sent: a spammer's run of messages to many members stops here.
     "message": (env_int("BOARD_MESSAGE_RATE", 10), env_int("BOARD_MESSAGE_RATE_WINDOW", 600)),
+    # 아이디 찾기: per e-mail address asked about and per client address, every attempt.
+    "find_username_email": (env_int("ACCOUNTS_FIND_USERNAME_RATE", 3), 3600),
+    "find_username_ip": (env_int("ACCOUNTS_FIND_USERNAME_IP_RATE", 10), 3600),
+    # 인증 메일 다시 보내기, per member.
+    "confirmation_mail": (env_int("ACCOUNTS_CONFIRMATION_MAIL_RATE", 3), 3600),
 }
 BOARD_MESSAGE_MAX_LENGTH = env_int("BOARD_MESSAGE_MAX_LENGTH", 2_000)
 BOARD_MESSAGES_PER_PAGE = env_int("BOARD_MESSAGES_PER_PAGE", 20)
+
+# --- Sign-up ------------------------------------------------------------------------------
+# A new member confirms their e-mail address (a signed link, valid this many seconds) before
+# they may write posts or comments. On by default in production, off in development (and in
+# the tests, which turn it on where they need it). Members who joined while it was off, and
+# imported ones, count as confirmed.
+ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION = env_bool("ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION", not DEBUG)
+ACCOUNTS_CONFIRMATION_MAX_AGE = env_int("ACCOUNTS_CONFIRMATION_MAX_AGE", 3 * 24 * 3600)
 
 # --- Email --------------------------------------------------------------------------------
 # Console by default (the reset link is printed); SMTP from EMAIL_URL
 # (smtp://user:password@host:587?tls=1) or from EMAIL_HOST and friends.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "AI 뉴스 보드 <noreply@localhost>")
+# A mail server that stops answering must not hold a request (and its worker) for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 _email_url = os.environ.get("EMAIL_URL", "")
 if _email_url:

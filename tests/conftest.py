@@ -197,6 +197,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_email_confirmation(settings):
+    """Members write at once, as in development, whatever DJANGO_DEBUG says; the tests of
+    e-mail confirmation turn it on."""
+    settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION = False
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -52,6 +52,8 @@ def production_env(*, database_url, static_root, media_root, **overrides):
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(media_root),
         "GUNICORN_ACCESS_LOG": "",
+        # Members made by the tests write at once; tests/accounts turns confirmation on.
+        "ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION": "0",
         **overrides,
     }
 

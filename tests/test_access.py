@@ -56,6 +56,8 @@ MEMBERS_ONLY = {
     "accounts:notifications_read_all",
     "accounts:notification_settings",
     "accounts:notification_open",
+    "accounts:marketing_consent",
+    "accounts:resend_confirmation",
 }
 EVERYONE = {
     "board:home",
@@ -88,6 +90,11 @@ EVERYONE = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "accounts:find_username",
+    "accounts:find_username_done",
+    "accounts:confirm_email",  # the signed token is the permission (tests/accounts)
+    "accounts:terms",
+    "accounts:privacy",
     # An imported Gnuboard5 site's old addresses: redirects only (board/legacy.py).
     "legacy_board_php",
     "legacy_rss_php",

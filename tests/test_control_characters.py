@@ -225,7 +225,7 @@ def saved():
 
 
 SIGNUP = {"username": "newbie", "nickname": "새내기", "email": "new@example.com", "password1": "x8#Lq2!vN7@pR4$t"}
-SIGNUP["password2"] = SIGNUP["password1"]
+SIGNUP.update(password2=SIGNUP["password1"], agree_terms="on", agree_privacy="on")
 POST = {"title": "제목", "body": "본문", "tags_text": "", "source_url": ""}
 
 # (who, url, data with {c} where the control character goes)

@@ -1,5 +1,6 @@
 """Members and what passes between them: the User row with its points and level, and the
-points' history (members.py), 쪽지 and 차단 (messages.py), and 알림 (notifications.py)."""
+points' history (members.py), 쪽지 and 차단 (messages.py), 알림 (notifications.py), and the
+sign-up documents, consents and e-mail confirmation (signup.py)."""
 
 from .members import (
     MAX_LEVEL,
@@ -15,8 +16,28 @@ from .members import (
 )
 from .messages import Message, MessageBlock
 from .notifications import Notification
+from .signup import (
+    CONSENT_KINDS,
+    DOCUMENT_KINDS,
+    MARKETING,
+    PRIVACY,
+    REQUIRED_CONSENTS,
+    TERMS,
+    ConsentRecord,
+    EmailConfirmation,
+    PolicyDocument,
+)
 
 __all__ = [
+    "CONSENT_KINDS",
+    "DOCUMENT_KINDS",
+    "MARKETING",
+    "PRIVACY",
+    "REQUIRED_CONSENTS",
+    "TERMS",
+    "ConsentRecord",
+    "EmailConfirmation",
+    "PolicyDocument",
     "MAX_LEVEL",
     "MIN_LEVEL",
     "WITHDRAWN_NAME",

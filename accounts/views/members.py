@@ -11,16 +11,26 @@ from django.views.decorators.http import require_POST
 from board.models import Comment, Post
 from board.pagination import Pager, parse_page_number
 
-from .. import services
+from .. import confirmation, services
 from ..forms import (
     ChangePasswordForm,
     LoginForm,
+    MarketingConsentForm,
     NotificationSettingsForm,
     ProfileForm,
     SignupForm,
     WithdrawForm,
 )
-from ..models import Notification, PointEntry, User, can_exchange_messages, level_for_points
+from ..mails import MailNotSent, send_confirmation_mail
+from ..models import (
+    MARKETING,
+    ConsentRecord,
+    Notification,
+    PointEntry,
+    User,
+    can_exchange_messages,
+    level_for_points,
+)
 
 MY_PAGE_SIZE = 20
 PROFILE_RECENT = 10
@@ -45,12 +55,33 @@ def signup(request):
                 nickname=form.cleaned_data["nickname"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
+                documents=form.documents,
+                marketing=form.cleaned_data["agree_marketing"],
             )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            confirmation.mark_session(request, user)
             messages.success(request, f"{user.nickname}님, 가입을 환영합니다.")
+            if confirmation.awaiting_confirmation(user):
+                send_first_confirmation(request, user)
             return redirect(safe_next(request))
         return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")}, status=400)
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
+
+
+def send_first_confirmation(request, user):
+    """The confirmation mail at 회원가입. The member is saved either way: if the mail server
+    fails, they are told and send it again from 마이메뉴."""
+    pending = user.email_confirmation
+    try:
+        send_confirmation_mail(request, pending)
+    except MailNotSent:
+        messages.warning(
+            request,
+            "인증 메일을 보내지 못했습니다. 잠시 뒤 마이메뉴에서 '인증 메일 다시 보내기'를 눌러 주세요.",
+        )
+        return
+    services.note_confirmation_sent(confirmation=pending)
+    messages.info(request, f"{pending.email}(으)로 보낸 인증 메일의 링크를 열면 글과 댓글을 쓸 수 있습니다.")
 
 
 class LoginView(auth_views.LoginView):
@@ -64,6 +95,10 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         services.reward_daily_login(user=form.get_user())
+        # 로그인 상태 유지: ticked, the usual SESSION_COOKIE_AGE; unticked, a cookie without
+        # an expiry, gone when the browser closes.
+        self.request.session.set_expiry(None if form.cleaned_data.get("remember") else 0)
+        confirmation.mark_session(self.request, form.get_user())
         return response
 
     def form_invalid(self, form):
@@ -128,6 +163,7 @@ def my_menu(request):
             "password_form": ChangePasswordForm(user),
             "withdraw_form": WithdrawForm(user),
             "notification_form": notification_settings_form(user),
+            **consent_context(user),
         },
     )
 
@@ -163,6 +199,20 @@ def notification_settings_form(user):
     return NotificationSettingsForm(initial={"kinds": [kind for kind in Notification.KINDS if kind not in muted]})
 
 
+def consent_context(user, marketing_form=None):
+    """마이메뉴's 약관 동의 part: what the member agreed to, the marketing box, and whether
+    their address still waits for confirmation. One query for the consents."""
+    consents = ConsentRecord.objects.latest_per_kind(user)
+    marketing = consents.get(MARKETING)
+    return {
+        "consents": [consents[kind] for kind in ("terms", "privacy") if kind in consents],
+        "marketing": marketing,
+        "marketing_form": marketing_form
+        or MarketingConsentForm(initial={"agreed": bool(marketing and marketing.agreed)}),
+        "needs_confirmation": confirmation.awaiting_confirmation(user),
+    }
+
+
 def _my_menu_with_errors(request, **forms):
     context = {
         "tab": "posts",
@@ -173,6 +223,7 @@ def _my_menu_with_errors(request, **forms):
         "withdraw_form": WithdrawForm(request.user),
         "notification_form": notification_settings_form(request.user),
         "settings_open": True,
+        **consent_context(request.user, forms.pop("marketing_form", None)),
     }
     context.update(forms)
     return render(request, "accounts/my_menu.html", context, status=400)
@@ -184,8 +235,11 @@ def update_profile(request):
     form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
     if not form.is_valid():
         return _my_menu_with_errors(request, profile_form=form)
+    new_address = form.cleaned_data["email"].lower() != request.user.email.lower()
     services.update_profile(user=request.user, nickname=form.cleaned_data["nickname"], email=form.cleaned_data["email"])
     messages.success(request, "회원 정보를 바꿨습니다.")
+    if new_address and confirmation.awaiting_confirmation(request.user):
+        messages.info(request, "새 이메일 주소로 인증 메일을 받으려면 '인증 메일 다시 보내기'를 눌러 주세요.")
     return redirect("accounts:me")
 
 
@@ -198,6 +252,20 @@ def change_password(request):
     user = services.change_password(user=request.user, password=form.cleaned_data["new_password1"])
     update_session_auth_hash(request, user)
     messages.success(request, "비밀번호를 바꿨습니다.")
+    return redirect("accounts:me")
+
+
+@login_required
+@require_POST
+def marketing_consent(request):
+    form = MarketingConsentForm(request.POST)
+    if not form.is_valid():
+        return _my_menu_with_errors(request, marketing_form=form)
+    agreed = form.cleaned_data["agreed"]
+    latest = ConsentRecord.objects.filter(user=request.user, kind=MARKETING).order_by("-recorded_at", "-pk").first()
+    if latest is None or latest.agreed != agreed:
+        services.set_marketing_consent(user=request.user, agreed=agreed)
+    messages.success(request, "마케팅 정보 수신에 동의했습니다." if agreed else "마케팅 정보 수신 동의를 철회했습니다.")
     return redirect("accounts:me")
 
 

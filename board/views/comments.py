@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import confirmation
+
 from .. import permissions, services
 from ..forms import CommentForm
 from ..models import Comment
@@ -36,6 +38,8 @@ def comment_link(request, comment_id):
 def comment_create(request, slug, post_id):
     post = get_post(slug, post_id)
     check_read_level(request.user, post.board)
+    if permissions.needs_email_confirmation(request.user):
+        return confirmation.refusal(request)
     if not permissions.offers_commenting(request.user, post):
         raise PermissionDenied("댓글을 쓸 권한이 없습니다.")
     form = CommentForm(request.POST)

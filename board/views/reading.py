@@ -134,8 +134,12 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
             "is_author": user.is_authenticated and user.pk == post.author_id,
             "can_write": permissions.offers_writing(user, board),
             "comment_form": comment_form or CommentForm(),
-            "can_comment": permissions.offers_commenting(user, post),
+            # Not the level: pages members share cannot differ by it (the POST says why).
+            "can_comment": permissions.offers_commenting(user, post) and not permissions.needs_email_confirmation(user),
             "attachments": list(post.attachments.all()) if post.attachment_count else [],
+            # Never true on a page members share: an unconfirmed member's pages are their own
+            # (pagecache.shareable_by_members).
+            "needs_confirmation": not shared and permissions.needs_email_confirmation(user),
             "can_edit": permissions.can_edit_post(user, post),
             "can_moderate": can_moderate,
             "my_vote": my_vote,

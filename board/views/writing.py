@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from accounts import confirmation
+
 from .. import markup, permissions, services
 from ..forms import PostForm
 from ..korean import josa
@@ -25,6 +27,8 @@ PICTURE_VERBS = {"up", "down", "remove"}
 @login_required
 def post_write(request, slug):
     board = get_object_or_404(Board, slug=slug)
+    if permissions.needs_email_confirmation(request.user):
+        return confirmation.refusal(request)
     if not permissions.offers_writing(request.user, board):
         raise PermissionDenied("이 게시판에 글을 쓸 권한이 없습니다.")
     refusal = permissions.level_refusal(request.user, board, "write")

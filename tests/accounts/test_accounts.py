@@ -17,6 +17,8 @@ def signup_data(**overrides):
         "email": "newbie@example.com",
         "password1": GOOD_PASSWORD,
         "password2": GOOD_PASSWORD,
+        "agree_terms": "on",
+        "agree_privacy": "on",
     }
     data.update(overrides)
     return data

@@ -24,6 +24,8 @@ def signup(client, nickname):
             "email": "newbie@example.com",
             "password1": GOOD_PASSWORD,
             "password2": GOOD_PASSWORD,
+            "agree_terms": "on",
+            "agree_privacy": "on",
         },
     )
 

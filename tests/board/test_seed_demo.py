@@ -4,7 +4,7 @@ import re
 from django.core.management import call_command
 from django.db.models import Count, Q
 
-from accounts.models import User
+from accounts.models import MARKETING, ConsentRecord, PolicyDocument, User
 from board import demo_content, services
 from board.models import Attachment, Board, Comment, Post, PostVote
 from tests.conftest import page_text
@@ -21,6 +21,8 @@ def snapshot():
         "votes": PostVote.objects.count(),
         "points": list(User.objects.values_list("username", "points", "level_override").order_by("username")),
         "attachments": Attachment.objects.count(),
+        "consents": ConsentRecord.objects.count(),
+        "documents": PolicyDocument.objects.count(),
     }
 
 
@@ -66,6 +68,16 @@ def test_seed_demo_makes_the_demo_site_and_running_it_twice_changes_nothing(db):
     assert (library.write_level, library.download_level) == (2, 2)
     attachment = Attachment.objects.get()
     assert attachment.post.board == library and attachment.original_name.endswith(".pdf")
+    # 약관: every demo member agreed to both, some to marketing mail, one withdrew it later;
+    # a revised 이용약관 is announced but not yet in effect.
+    xtalfi = User.objects.get(username="xtalfi")
+    assert {(r.kind, r.document and r.document.version) for r in xtalfi.consents.all()} >= {
+        ("terms", 1),
+        ("privacy", 1),
+    }
+    assert ConsentRecord.objects.filter(kind=MARKETING, agreed=True).exists()
+    assert ConsentRecord.objects.filter(kind=MARKETING).count() > len(demo_content.DEMO_MEMBERS)
+    assert PolicyDocument.objects.current("terms").version == 1 and PolicyDocument.objects.filter(version=2).exists()
 
 
 def test_demo_members_log_in_with_the_printed_password(db, client):

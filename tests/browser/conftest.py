@@ -135,6 +135,8 @@ def site(tmp_path_factory):
         "BOARD_COMMENT_RATE": "100000",
         # Low enough for the quality checks to reach the 429 page with a few votes.
         "BOARD_VOTE_RATE": "10",
+        # The journeys sign up and write at once; confirmation is tested in tests/accounts.
+        "ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION": "0",
         "GUNICORN_ACCESS_LOG": "",
         # Without Redis each worker has its own local-memory cache, and a page cached by one
         # worker would not see another worker's invalidation: one worker then.

@@ -21,6 +21,8 @@ def sign_up(page, site, username, nickname):
     page.get_by_label("이메일").fill(f"{username}@example.com")
     page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
     page.get_by_label("비밀번호 확인").fill(PASSWORD)
+    page.get_by_label("이용약관에 동의합니다 (필수)").check()
+    page.get_by_label("개인정보 수집·이용에 동의합니다 (필수)").check()
     page.get_by_role("button", name="가입하기").click()
     expect(page.locator(".member-box")).to_contain_text(f"{nickname}님, 반갑습니다.")
 

@@ -124,6 +124,8 @@ def test_names_reserved_look_alikes_staff_badge_and_one_change_a_month(page, sit
     page.get_by_label("이메일").fill(f"pretender_{viewport}@example.com")
     page.get_by_label("비밀번호", exact=True).fill("browser-pass-2025!")
     page.get_by_label("비밀번호 확인").fill("browser-pass-2025!")
+    page.get_by_label("이용약관에 동의합니다 (필수)").check()
+    page.get_by_label("개인정보 수집·이용에 동의합니다 (필수)").check()
     page.get_by_role("button", name="가입하기").click()
 
     # Before: anyone could be "관리자", and read as the site on every page.

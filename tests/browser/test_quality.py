@@ -28,6 +28,8 @@ PUBLIC = {
     "menu": "/menu/",
     "signup": "/accounts/signup/",
     "login": "/accounts/login/",
+    "find-username": "/accounts/find-username/",
+    "terms": "/accounts/terms/",
     "error-404": "/b/no-such-board/",
     "error-400": "/b/ainews/?q=%00",
 }

@@ -21,7 +21,8 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts import messaging, notifying
-from accounts.models import Message, PointEntry, User
+from accounts import services as account_services
+from accounts.models import PRIVACY, TERMS, ConsentRecord, Message, PointEntry, PolicyDocument, User
 from board import attachments, demo_community, demo_content, images, services
 from board.demo_bulk import generate_posts
 from board.models import Board, Comment, Post, PostVote
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         boards = self.ensure_boards()
         members = self.ensure_members()
+        self.ensure_consents(members)
         admin_password = self.ensure_admin()
         # Ids must follow creation times (lists and search walk them newest first), so the
         # generated posts go in before the hand-written ones on a fresh database, dated
@@ -146,6 +148,30 @@ class Command(BaseCommand):
                 user.save()
             members.append(user)
         return members
+
+    def ensure_consents(self, members):
+        """The 약관 the demo members agreed to when they joined (the first versions, from the
+        migration), a third of them with marketing mail, one who withdrew it later; and a
+        revised 이용약관 announced for two weeks from now, as Korean sites announce them."""
+        PolicyDocument.objects.get_or_create(
+            kind=TERMS,
+            version=2,
+            defaults={
+                "title": "이용약관",
+                "body": demo_content.REVISED_TERMS,
+                "effective_at": timezone.now() + timedelta(days=14),
+            },
+        )
+        documents = {kind: PolicyDocument.objects.current(kind) for kind in (TERMS, PRIVACY)}
+        agreed = set(ConsentRecord.objects.filter(user__in=members).values_list("user_id", flat=True))
+        for n, member in enumerate(members):
+            if member.pk in agreed:
+                continue
+            account_services.record_signup_consents(
+                user=member, documents=documents, marketing=n % 3 == 0, at=member.date_joined
+            )
+            if n == 3:
+                account_services.set_marketing_consent(user=member, agreed=False)
 
     def ensure_admin(self):
         password = os.environ.get("DEMO_ADMIN_PASSWORD", "admin-pass-1234")
