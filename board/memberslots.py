@@ -115,7 +115,9 @@ class _Filler:
                 "user": self.user,
                 "is_author": post["author_id"] == self.user.pk,
                 "my_vote": my_vote,
-                "csrf_token": self.values.get("csrf") or get_token(self.request),
+                # values hold the bytes put into the page: the token as text here, or the
+                # form printed b'…' and every vote on a shared page failed the CSRF check.
+                "csrf_token": self.values["csrf"].decode() if "csrf" in self.values else get_token(self.request),
             },
         )
 
