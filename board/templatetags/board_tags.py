@@ -65,7 +65,8 @@ def byline(item=None, *, name=None, staff=False, level=None, menu=True):
             member = item
             name = display_name_of(item)
         staff = shows_staff_badge(member)
-        if member is not None and member.withdrawn_at is None:
+        # 운영진 carry their badge instead of a level (it would only say how much they post).
+        if member is not None and member.withdrawn_at is None and not staff:
             level = member.level
     badges = format_html('<span class="author">{}</span>', name)
     if staff:

@@ -217,3 +217,16 @@ def test_member_pages_have_a_fixed_query_budget(url, article_with_threads, bora,
     assert response["X-Page-Cache"] == "hit"
     if url == post.get_absolute_url():
         assert len(re.findall(r"답글 \d+", main_text(response))) == threads
+
+
+def test_the_vote_forms_token_on_a_shared_page_is_the_members_own(article, alice):
+    """The header's form fills the csrf slot first; the vote box must print that token as
+    text (it once printed b'…', and every vote from a shared page was refused)."""
+    client = member_client(alice, enforce_csrf_checks=True)
+    client.get(article.get_absolute_url())
+    html = shared_page(client, article.get_absolute_url()).content.decode()
+
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', html)
+    assert tokens and all(re.fullmatch(r"[A-Za-z0-9]{64}", token) for token in tokens), tokens
+    vote = client.post(f"/b/ainews/{article.pk}/vote/", {"value": "up", "csrfmiddlewaretoken": tokens[-1]})
+    assert vote.status_code == 302

@@ -19,7 +19,7 @@ LIBRARY_FILE = "2025 AI 인덱스 요약.pdf"
 
 
 def test_a_member_below_the_boards_level_is_refused_in_korean(page, site, shoot, viewport, new_context):
-    sign_up(page, site, f"newbie16_{viewport}", f"새내기{viewport}")
+    sign_up(page, site, f"climber16_{viewport}", f"레벨도전{viewport}")
     page.goto(site.url("/b/data/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("자료실")
     # 글쓰기 is offered on the list every member shares; the form itself says why not.

@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -290,6 +291,12 @@ class Command(BaseCommand):
                     )
                     if entry is not None:
                         PointEntry.objects.filter(pk=entry.pk).update(created_at=today - timedelta(days=day))
+        # The history dated like the content it is for (the demo's posts and comments are
+        # dated hours and days back, the rows were written now).
+        comment_time = Comment.objects.filter(pk=OuterRef("comment_id")).values("created_at")
+        post_time = Post.objects.filter(pk=OuterRef("post_id")).values("created_at")
+        PointEntry.objects.filter(comment__isnull=False).update(created_at=Subquery(comment_time))
+        PointEntry.objects.filter(comment__isnull=True, post__isnull=False).update(created_at=Subquery(post_time))
         for username, level in LEVEL_OVERRIDES.items():
             User.objects.filter(username=username, level_override__isnull=True).update(level_override=level)
 
