@@ -180,3 +180,15 @@ def test_the_template_check_catches_a_typed_path():
     assert not HARD_CODED_ATTRIBUTE.search("<a href=\"{% url 'board:home' %}\">")
     assert not HARD_CODED_ATTRIBUTE.search('<a href="https://example.com/x">')
     assert not HARD_CODED_ATTRIBUTE.search('<a href="?page=2">')
+
+
+def test_no_django_template_comment_spans_lines():
+    """{# … #} is one line only in Django's templates: one that runs on is printed on the page."""
+    spilled = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        if "jinja2" not in path.parts
+        for line in path.read_text().splitlines()
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert spilled == [], "use {% comment %} … {% endcomment %} for these"

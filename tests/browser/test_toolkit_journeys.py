@@ -17,7 +17,7 @@ def write_post(page, site, title):
     page.get_by_label("제목", exact=True).fill(title)
     page.get_by_label("본문", exact=True).fill("쪽지와 알림을 시험하는 글입니다.")
     page.get_by_role("button", name="등록하기").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
     return page.url
 
 
