@@ -199,3 +199,12 @@ def test_consent_records_are_listed_but_never_written_in_admin(admin_client, joi
     record = ConsentRecord.objects.filter(user=joined).first()
     admin_client.post(f"/admin/accounts/consentrecord/{record.pk}/change/", {"agreed": "on"})
     assert ConsentRecord.objects.get(pk=record.pk).agreed == record.agreed
+
+
+def test_every_page_links_the_terms_and_the_privacy_policy_in_its_footer(client, make_post):
+    """A Korean site shows 이용약관 and 개인정보처리방침 at the foot of every page."""
+    for url in ("/", "/b/ainews/", make_post().get_absolute_url(), "/accounts/login/"):
+        footer = client.get(url).content.decode().split('<footer class="site-footer">', 1)[1]
+        assert 'href="/accounts/terms/">이용약관</a>' in footer, url
+        assert 'href="/accounts/privacy/"><strong>개인정보처리방침</strong></a>' in footer, url
+        assert client.get("/accounts/privacy/").status_code == 200
