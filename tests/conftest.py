@@ -4,6 +4,7 @@ from html import unescape
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from accounts.models import User
 from board import services
@@ -289,6 +290,21 @@ def page_text(response):
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     text = unescape(re.sub(r"<[^>]+>", " ", html))
     return re.sub(r"\s+", " ", text).strip()
+
+
+def member_client(user, **kwargs):
+    """A test client logged in as this member (kwargs go to Client: enforce_csrf_checks)."""
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def shared_page(client, url):
+    """Read a page twice; the second time it must come from the cache members share."""
+    client.get(url)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit", url
+    return response
 
 
 def main_text(response):

@@ -4,26 +4,19 @@
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts import messaging
 from accounts.models import Notification
 from accounts.services import withdraw_member
 from board import markup, services
-from tests.conftest import main_text
+from tests.conftest import main_text, member_client
 
 
 def url(name):
     """Resolved when a test runs: reverse() at import would load the URLconf before
     pytest-django's settings (with the development media route)."""
     return reverse(name)
-
-
-def login(user, **kwargs):
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -105,7 +98,7 @@ def test_a_moderators_hide_and_restore_notify_the_author(make_post, writer, mode
 
 
 def test_muted_kinds_are_not_created_and_settings_are_saved_from_my_menu(make_post, writer, reader):
-    client = login(writer)
+    client = member_client(writer)
     response = client.post(reverse("accounts:notification_settings"), {"kinds": [Notification.MENTION]})
     assert response.status_code == 302
     writer.refresh_from_db()
@@ -124,7 +117,7 @@ def test_the_list_open_and_read_all(make_post, writer, reader):
     comment = services.add_comment(post=post, author=reader, body="첫 댓글")
     services.add_comment(post=post, author=reader, body="둘째 댓글")
     messaging.send_message(sender=reader, recipient=writer, body="쪽지")
-    client = login(writer)
+    client = member_client(writer)
     page = client.get(url("accounts:notifications"))
     assert page.status_code == 200 and main_text(page).count("새 알림") == 3
     first = Notification.objects.filter(recipient=writer, comment=comment).get()
@@ -140,11 +133,11 @@ def test_another_members_notification_is_a_404_and_forged_posts_fail(make_post, 
     post = make_post(author=writer)
     services.add_comment(post=post, author=reader, body="댓글")
     mine = Notification.objects.get()
-    assert login(reader).post(reverse("accounts:notification_open", args=[mine.pk])).status_code == 404
-    forged = login(writer, enforce_csrf_checks=True)
+    assert member_client(reader).post(reverse("accounts:notification_open", args=[mine.pk])).status_code == 404
+    forged = member_client(writer, enforce_csrf_checks=True)
     assert forged.post(reverse("accounts:notifications_read_all")).status_code == 403
     assert forged.post(reverse("accounts:notification_open", args=[mine.pk])).status_code == 403
-    assert login(writer).get(reverse("accounts:notifications_read_all")).status_code == 405
+    assert member_client(writer).get(reverse("accounts:notifications_read_all")).status_code == 405
     assert unread(writer) == 1
 
 
@@ -177,7 +170,7 @@ def test_the_notifications_page_has_a_fixed_query_budget(
             services.hide_post(post=posts[i % 3], moderator=moderator) or services.restore_post(
                 post=posts[i % 3], moderator=moderator
             )
-    client = login(writer)
+    client = member_client(writer)
     client.get(url("accounts:notifications"))
     with django_assert_max_num_queries(5):
         response = client.get(url("accounts:notifications"))

@@ -12,20 +12,7 @@ from django.test import Client
 
 from board import services
 from board.models import Comment, CommentVote
-from tests.conftest import main_text
-
-
-def member_client(user, **kwargs):
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
-
-
-def shared_page(client, url):
-    client.get(url)
-    response = client.get(url)
-    assert response["X-Page-Cache"] == "hit", url
-    return response
+from tests.conftest import main_text, member_client, shared_page
 
 
 @pytest.fixture

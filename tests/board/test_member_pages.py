@@ -9,21 +9,7 @@ from django.test import Client
 
 from board import memberslots
 from board.models import Comment, Post
-from tests.conftest import main_text
-
-
-def member_client(user, **kwargs):
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
-
-
-def shared_page(client, url):
-    """Read a page twice; the second time it must come from the members' cache."""
-    client.get(url)
-    response = client.get(url)
-    assert response["X-Page-Cache"] == "hit", url
-    return response
+from tests.conftest import main_text, member_client, shared_page
 
 
 @pytest.fixture
