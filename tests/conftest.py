@@ -218,6 +218,13 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def mid_window(monkeypatch):
+    """The limits count in fixed windows; a test's few requests must not straddle the edge
+    of one (the count would start again, and the refusal never come)."""
+    monkeypatch.setattr("board.ratelimit.time.time", lambda: 1_800_000_030.0)
+
+
+@pytest.fixture
 def make_user(db):
     def make(username=None, nickname=None, **extra):
         n = next(_counter)

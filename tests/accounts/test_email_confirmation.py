@@ -171,7 +171,7 @@ def test_a_link_for_an_address_since_changed_is_refused(client, newcomer):
     assert EmailConfirmation.objects.get(user=newcomer).email == "changed@example.com"
 
 
-def test_sending_again_is_rate_limited(client, newcomer, settings):
+def test_sending_again_is_rate_limited(client, newcomer, settings, mid_window):
     limit = settings.BOARD_RATE_LIMITS["confirmation_mail"][0]
     for _ in range(limit):
         response = client.post("/accounts/me/confirm-email/send/", follow=True)

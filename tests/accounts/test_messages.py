@@ -166,7 +166,7 @@ def test_overlong_and_empty_bodies_come_back_with_the_text(minsu, jiyoung, setti
     assert not Message.objects.exists()
 
 
-def test_sending_is_rate_limited(minsu, jiyoung, settings):
+def test_sending_is_rate_limited(minsu, jiyoung, settings, mid_window):
     settings.BOARD_RATE_LIMITS = {**settings.BOARD_RATE_LIMITS, "message": (2, 600)}
     client = member_client(minsu)
     assert [send(client, "지영").status_code for _ in range(3)] == [302, 302, 429]

@@ -100,7 +100,7 @@ def test_hidden_deleted_or_unknown_comments_cannot_be_voted_on(thread, make_user
     assert not CommentVote.objects.exists()
 
 
-def test_comment_votes_are_rate_limited(thread, make_user, settings):
+def test_comment_votes_are_rate_limited(thread, make_user, settings, mid_window):
     settings.BOARD_RATE_LIMITS = {**settings.BOARD_RATE_LIMITS, "comment_vote": (2, 60)}
     _, alice_comment, _ = thread
     client = member_client(make_user())

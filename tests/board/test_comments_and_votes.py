@@ -251,13 +251,6 @@ def test_vote_constraints_are_enforced_by_the_database(reader, make_post):
 # --- Rate limits -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def mid_window(monkeypatch):
-    """The limits count in fixed windows; a test's few requests must not straddle the edge
-    of one (the count would start again, and the refusal never come)."""
-    monkeypatch.setattr("board.ratelimit.time.time", lambda: 1_800_000_030.0)
-
-
 def test_comment_rate_limit_gives_a_korean_429(reader_client, make_post, settings, mid_window):
     settings.BOARD_RATE_LIMITS = {**settings.BOARD_RATE_LIMITS, "comment": (3, 60)}
     post = make_post()

@@ -30,12 +30,6 @@ def member_client(client, member):
     return client
 
 
-@pytest.fixture
-def mid_window(monkeypatch):
-    """A test's requests must not straddle the edge of a rate-limit window."""
-    monkeypatch.setattr("board.ratelimit.time.time", lambda: 1_800_000_030.0)
-
-
 def post_data(**overrides):
     data = {"title": "새 모델 소식", "body": "본문입니다.", "tags_text": "", "source_url": ""}
     data.update(overrides)

@@ -128,7 +128,7 @@ def test_an_oversize_memo_is_refused_on_the_same_page(make_post, reader):
     assert not Scrap.objects.exists()
 
 
-def test_scrapping_is_rate_limited(make_post, reader, settings):
+def test_scrapping_is_rate_limited(make_post, reader, settings, mid_window):
     settings.BOARD_RATE_LIMITS = {**settings.BOARD_RATE_LIMITS, "scrap": (2, 60)}
     posts = [make_post() for _ in range(3)]
     client = member_client(reader)
