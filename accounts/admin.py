@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from board import services as board_services
-from board.admin import SiteModelAdmin
+from board.admin_base import ReadOnlySiteModelAdmin, SiteModelAdmin
 from board.forms import SiteModelForm
 
 from . import messaging, services
@@ -119,20 +119,8 @@ class PointEntryAdmin(SiteModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by members' own actions: 운영진 look, never edit or add."""
-
-    form = SiteModelForm
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Message)
-class MessageAdmin(ReadOnlyAdmin):
+class MessageAdmin(ReadOnlySiteModelAdmin):
     """Reported 쪽지 only: moderators never see a message its recipient did not report."""
 
     list_display = ("id", "sender", "recipient", "created_at", "reported_at", "report_reason")
@@ -164,14 +152,14 @@ class MessageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MessageBlock)
-class MessageBlockAdmin(ReadOnlyAdmin):
+class MessageBlockAdmin(ReadOnlySiteModelAdmin):
     list_display = ("blocker", "blocked", "created_at")
     list_select_related = ("blocker", "blocked")
     search_fields = ("blocker__nickname", "blocked__nickname")
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlySiteModelAdmin):
     list_display = ("recipient", "kind", "text", "created_at", "read_at")
     list_filter = ("kind",)
     list_select_related = ("recipient",)
@@ -201,7 +189,7 @@ class PolicyDocumentAdmin(SiteModelAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(SiteModelAdmin):
+class ConsentRecordAdmin(ReadOnlySiteModelAdmin):
     """What each member agreed to and when: a record, so nobody edits or adds one here."""
 
     list_display = ("user", "kind", "document", "agreed", "recorded_at")
@@ -211,12 +199,6 @@ class ConsentRecordAdmin(SiteModelAdmin):
     raw_id_fields = ("user",)
     date_hierarchy = "recorded_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

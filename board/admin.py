@@ -14,7 +14,7 @@ from . import (
     admin_community,  # noqa: F401 - registers 말머리, 스크랩, 댓글 추천
     services,
 )
-from .admin_base import SiteModelAdmin
+from .admin_base import ReadOnlySiteModelAdmin, SiteModelAdmin
 from .forms import SiteForm
 from .models import (
     Attachment,
@@ -331,49 +331,31 @@ class ReportAdmin(SiteModelAdmin):
 
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(SiteModelAdmin):
+class ModerationLogAdmin(ReadOnlySiteModelAdmin):
     list_display = ("created_at", "action", "target_type", "target_title", "moderator", "reason")
     list_filter = ("action", "target_type", "created_at")
     list_select_related = ("moderator",)
     search_fields = ("target_title", "reason", "moderator__nickname")
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False  # the trail is permanent
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(SiteModelAdmin):  # a list to look up; files come and go with their post's form
+class AttachmentAdmin(ReadOnlySiteModelAdmin):  # a list to look up; files come and go with their post's form
     list_display, list_select_related = ("original_name", "post", "size", "download_count", "created_at"), ("post",)
     search_fields, date_hierarchy, show_full_result_count = ("original_name",), "created_at", False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PostVote)
-class PostVoteAdmin(SiteModelAdmin):
+class PostVoteAdmin(ReadOnlySiteModelAdmin):
     list_display = ("post", "user", "value", "created_at")
     list_filter = ("value", "created_at")
     list_select_related = ("post", "user")
     autocomplete_fields = ("post", "user")
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SearchStopWord)

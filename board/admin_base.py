@@ -11,3 +11,14 @@ class SiteModelAdmin(admin.ModelAdmin):
     # URL typed without a scheme is https, as on the write form.
     form = SiteModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ReadOnlySiteModelAdmin(SiteModelAdmin):
+    """Rows the site writes itself (votes, logs, histories, members' own records): 운영진
+    look them up here, never add or change one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

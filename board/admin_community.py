@@ -7,7 +7,7 @@ from django.contrib import admin
 from accounts.models import display_name_of
 
 from . import services
-from .admin_base import SiteModelAdmin
+from .admin_base import ReadOnlySiteModelAdmin, SiteModelAdmin
 from .models import Category, CommentVote, Scrap
 
 
@@ -32,18 +32,12 @@ class CategoryAdmin(SiteModelAdmin):
 
 
 @admin.register(Scrap)
-class ScrapAdmin(SiteModelAdmin):
+class ScrapAdmin(ReadOnlySiteModelAdmin):  # a member's memo is theirs
     list_display = ("post", "member", "memo", "created_at")
     list_select_related = ("post", "user")
     search_fields = ("user__nickname", "user__username", "post__title")
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a member's memo is theirs
 
     @admin.display(description="회원", ordering="user__nickname")
     def member(self, scrap):
@@ -51,19 +45,13 @@ class ScrapAdmin(SiteModelAdmin):
 
 
 @admin.register(CommentVote)
-class CommentVoteAdmin(SiteModelAdmin):
+class CommentVoteAdmin(ReadOnlySiteModelAdmin):
     list_display = ("comment", "member", "created_at")
     list_select_related = ("comment", "user")
     autocomplete_fields = ("comment", "user")
     search_fields = ("user__nickname", "user__username")
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False  # Comment.upvote_count moves only through services.vote_comment
