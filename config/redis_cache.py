@@ -171,6 +171,17 @@ class FailSoftMixin:
 # Django's file cache raises OSError when the disk is full or the folder unwritable.
 class FailSoftFileBasedCache(FailSoftMixin, FileBasedCache):
     down_errors = (OSError, EOFError)
+    # Django lists the whole folder on every set to see whether it holds MAX_ENTRIES: with
+    # thousands of pages and their parts that listing cost more than the page it stored. It
+    # is looked at on one set in CULL_EVERY instead, so the folder may hold that many files
+    # past MAX_ENTRIES for a while.
+    CULL_EVERY = 64
+    _sets = 0
+
+    def _cull(self):
+        self._sets += 1
+        if self._sets % self.CULL_EVERY == 1:
+            super()._cull()
 
 
 class ReusingClient(RedisCacheClient):
