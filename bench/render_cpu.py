@@ -1,11 +1,12 @@
 """CPU time of one uncached render, in-process: the median of many renders of a list page
-and an article (anonymous past the page cache, and as a logged-in member), and a profile of
-what remains. Run by bench/run.py with the benchmark's settings and database:
+and an article (anonymous past the page cache with its parts cached, anonymous after a write
+to the article retired the page and its parts, and as a logged-in member), and a profile of
+the renders after a write. Run by bench/run.py with the benchmark's settings and database:
 
     python bench/render_cpu.py <article id> [renders]
 
 Prints a JSON object: {"<page>": {"median_ms": …, "p90_ms": …}, "profile": "<top functions>"}: the
-profile is of the anonymous uncached renders, by own time and by cumulative time.
+profile is of the renders after a write, by own time and by cumulative time.
 """
 
 import cProfile
@@ -29,12 +30,15 @@ from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from board import invalidation  # noqa: E402
 
 
-def timed(client, path, renders, headers):
+def timed(client, path, renders, headers, before=None):
     client.get(path, headers=headers)  # warm: templates compiled, menu and sidebar cached
     seconds = []
     for _ in range(renders):
+        if before:
+            before()  # not timed: what makes this render a first one
         started = time.process_time()
         response = client.get(path, headers=headers)
         seconds.append(time.process_time() - started)
@@ -61,18 +65,28 @@ def main():
     member = Client()
     member.force_login(User.objects.filter(username__startswith="bench").order_by("id").first())
     pages = {"list page 1": "/b/ainews/", "article (3 comments)": f"/b/ainews/{article}/"}
+
+    def written():
+        # What a comment on the article does to the caches: its post, its board, 홈.
+        invalidation.post_changed(article, "ainews")
+
     results = {}
     for label, path in pages.items():
+        # Past the page cache, as after a write elsewhere (another post, another board): the
+        # page is made again, its parts (board/fragments.py) still hold.
         results[f"anonymous uncached: {label}"] = timed(anonymous, path, renders, bypass)
+        # After a write to this article: the page and every part of it are made again.
+        results[f"anonymous after a write to it: {label}"] = timed(anonymous, path, renders, {}, before=written)
         results[f"member: {label}"] = timed(member, path, renders, {})
-    # The profile is of the first render, the one every write sends the next reader to
-    # (anonymous past the page cache); a member's shared page is in the timings above.
+    # The profile is of the whole first render, the one a write to the article sends the
+    # next reader to; the shared member pages and the partly cached renders are timed above.
     profiler = cProfile.Profile()
-    profiler.enable()
     for _ in range(50):
-        anonymous.get(pages["list page 1"], headers=bypass)
-        anonymous.get(pages["article (3 comments)"], headers=bypass)
-    profiler.disable()
+        for path in pages.values():
+            written()
+            profiler.enable()
+            anonymous.get(path)
+            profiler.disable()
     results["profile"] = top_functions(profiler, "tottime") + "\n\n" + top_functions(profiler, "cumulative")
     print(json.dumps(results, ensure_ascii=False))
 

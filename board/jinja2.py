@@ -4,6 +4,7 @@ the Django templates use, from the same functions, so a row looks the same eithe
 
 from jinja2 import Environment
 
+from . import fragments
 from .templatetags import board_tags, highlight
 
 
@@ -16,5 +17,5 @@ def environment(**options):
         machine_time=board_tags.machine_time,
         thousands=board_tags.thousands,
     )
-    env.globals.update(link=board_tags.link, byline=board_tags.byline)
+    env.globals.update(link=board_tags.link, byline=board_tags.byline, current=fragments.current_mark)
     return env

@@ -81,11 +81,15 @@ class PostQuerySet(models.QuerySet):
         """One page of this ordered list in two steps: the ids from the index that serves
         the order (a deep page skips index entries, never table rows), then those rows.
         Page 3,000 then costs about what page 1 does."""
-        ids = list(self.values_list("id", flat=True)[offset : offset + limit])
+        ids = self.page_ids(offset, limit)
         # No ORDER BY in the second step (the ids give the order): with one, SQLite walks
         # the board's index in that order looking for the ids instead of fetching them.
         found = {row.pk: row for row in self.filter(id__in=ids).order_by()}
         return [found[pk] for pk in ids if pk in found]
+
+    def page_ids(self, offset, limit):
+        """The ids of one page of this ordered list, from the index alone."""
+        return list(self.values_list("id", flat=True)[offset : offset + limit])
 
     def in_id_order(self, ids):
         """These posts, in the order of `ids` (one query; ids no longer found are skipped)."""
@@ -93,7 +97,9 @@ class PostQuerySet(models.QuerySet):
         return [found[pk] for pk in ids if pk in found]
 
     def for_detail(self):
-        return self.select_related("board", "author", "category").prefetch_related("tags")
+        # Tags are read where they are shown (the article's own part, the edit form), not
+        # with every post a vote or a comment looks up (fragments.py keeps the article).
+        return self.select_related("board", "author", "category")
 
     def popular_since(self, since):
         """인기: recent posts ranked by a score of votes, comments and views."""

@@ -131,12 +131,13 @@ def page_url(context, number, base="", extra="", param="", anchor=""):
 
 
 @register.simple_tag
-def post_rows(posts, board_slug="", *, notice=False, show_tags=False, link_query="", query=None):
+def post_rows(posts, board_slug="", *, notice=False, show_tags=False, link_query="", query=None, mark_current=False):
     """The rows of a post list, `<li class="post-row">` each (templates/jinja2/board/_post_rows.html).
     board_slug: the board all rows are in (else each post's own, select_related("board"));
     notice: rows of 공지; show_tags: the tags attach_tags() put on each post; link_query:
-    kept on each article link (a search); query: the search whose words are marked. A post
-    with `is_current` set is the article being read (열람중)."""
+    kept on each article link (a search); query: the search whose words are marked;
+    mark_current: marks where 열람중 goes, for fragments.show_current (a board's rows are
+    one cached part for its list page and every article on it)."""
     template = engines["jinja2"].get_template("board/_post_rows.html")
     context = {
         "posts": posts,
@@ -145,6 +146,7 @@ def post_rows(posts, board_slug="", *, notice=False, show_tags=False, link_query
         "show_tags": show_tags,
         "link_query": link_query,
         "query": query,
+        "mark_current": mark_current,
     }
     return mark_safe(template.render(context))  # noqa: S308 - Jinja2 escaped every value (autoescape)
 

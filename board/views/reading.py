@@ -1,16 +1,23 @@
 """Reading: 홈, a board's list, an article (with its comments and the list it sits in)."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from .. import memberslots, permissions, viewcounts
 from ..forms import CommentForm
+from ..fragments import Part, cached_batch, cached_parts, show_current, variant
+from ..invalidation import board_version, post_version
 from ..models import Board, Comment, Post, PostVote, attach_tags, thread_page, voted_comment_ids
 from ..pagecache import cached_for_readers, keep_private, placeholder
 from ..pagination import Pager, parse_page_number
 from ..sidebar import board_categories
+from ..templatetags.board_tags import post_rows
 from .listing import (
     FIELD_LABELS,
     PERIODS,
@@ -31,13 +38,20 @@ LIST_PARAMETERS = ("page", "q", "field", "sort", "period", "category")
 
 @cached_for_readers("site")
 def home(request):
-    # 홈 is one page for everyone: a board with a reading level is left out of it.
+    # 홈 is one page for everyone: a board with a reading level is left out of it. Each
+    # board's rows are a part of their own: a write in one board leaves the others' alone.
     boards = list(Board.objects.for_menu().filter(read_level__lte=1))
-    sections = [
-        (board, list(Post.objects.visible().in_board(board).for_list().newest_first()[:HOME_POSTS_PER_BOARD]))
-        for board in boards
-    ]
-    return render(request, "board/home.html", {"sections": sections})
+    parts = {board.slug: Part(f"home:{board.slug}", (board_version(board.slug),), home_rows(board)) for board in boards}
+    rows = cached_parts(request, parts)
+    return render(request, "board/home.html", {"sections": [(board, rows[board.slug]) for board in boards]})
+
+
+def home_rows(board):
+    def render_rows():
+        posts = list(Post.objects.visible().in_board(board).for_list().newest_first()[:HOME_POSTS_PER_BOARD])
+        return post_rows(posts, board.slug)
+
+    return render_rows
 
 
 # An unknown slug finds no cached page (only 200s are stored) and the view says 404.
@@ -51,10 +65,12 @@ def post_list(request, slug):
     requested_page = parse_page_number(request.GET.get("page"))
     fetch, total, total_label = options.apply(board, requested_page, category)
     pager = Pager.for_total(requested_page, total, board.page_size)
-    posts = fetch(pager.offset, pager.per_page)
-    show_notices = pager.number == 1 and not options.searching and options.sort == "new" and category is None
-    notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first()) if show_notices else []
-    attach_tags(notices + posts)
+    plain = is_plain_list(options, category)
+    parts = {"rows": rows_part(request, board, pager, fetch, options, plain)}
+    if pager.number == 1 and plain:
+        parts["notices"] = Part(f"notices:{board.slug}", (board_version(board.slug),), notice_rows(board))
+    parts = cached_parts(request, parts)
+    (rows_html, _), notices_html = parts["rows"], parts.get("notices", "")
     if options.searching:
         count_search(request)
     response = render(
@@ -63,9 +79,8 @@ def post_list(request, slug):
         {
             "board": board,
             "pager": pager,
-            "posts": posts,
-            "notices": notices,
-            "show_tags": True,
+            "rows_html": show_current(rows_html),
+            "notices_html": notices_html,
             "options": options,
             "sorts": SEARCH_SORTS if options.searching else SORTS,
             "periods": PERIODS,
@@ -79,6 +94,81 @@ def post_list(request, slug):
         },
     )
     return keep_private(response) if board.read_level > 1 else response
+
+
+class NavLink(NamedTuple):
+    """An article as 이전글/다음글 link to it (kept with a cached page of rows)."""
+
+    pk: int
+    title: str
+
+
+def is_plain_list(options, category):
+    """The board's own list, newest first: the rows every list page and article share."""
+    return not options.searching and options.sort == "new" and category is None
+
+
+def rows_part(request, board, pager, fetch, options, plain):
+    """A page of the board's rows with 열람중 marks (fragments.show_current), and the page's
+    articles with one either side as NavLinks (이전글/다음글 of an article on its edge).
+
+    The plain list's page is a cached part, shared by the list page and every article on
+    it, and is made from rows cached one by one under their posts' versions: after a
+    comment, only the row of the post it went to is made again. A search's or a sort's page
+    is made whole each time."""
+    start = max(pager.offset - 1, 0)
+    limit = pager.offset + pager.per_page + 1 - start
+
+    def page_of(window):
+        return window[pager.offset - start : pager.offset - start + pager.per_page]
+
+    def render_page():
+        window = list(fetch(start, limit))
+        rows = page_of(window)
+        attach_tags(rows)
+        html = post_rows(
+            rows, board.slug, show_tags=True, link_query=options.article_query(), query=options.query, mark_current=True
+        )
+        return html, [NavLink(row.pk, row.title) for row in window]
+
+    def render_plain_page():
+        ids = Post.objects.visible().in_board(board).newest_first().page_ids(start, limit)
+        entries = {pk: (f"row:{pk}", (post_version(pk),)) for pk in ids}
+        rows = cached_batch(request, entries, lambda missing: board_rows(board, missing))
+        window = [(pk, rows[pk]) for pk in ids if pk in rows]
+        html = mark_safe("".join(row.html for _, row in page_of(window)))  # noqa: S308 - rows Jinja2 escaped
+        return html, [NavLink(pk, row.title) for pk, row in window]
+
+    if plain:
+        return Part(f"rows:{board.slug}:{pager.number}", (board_version(board.slug),), render_plain_page)
+    return Part(None, (), render_page)
+
+
+class Row(NamedTuple):
+    """One row of a board's list as HTML (with its 열람중 marks), and its title."""
+
+    html: str
+    title: str
+
+
+def board_rows(board, ids):
+    """{id: Row} for these posts of the board, in one query and one for their tags (a post
+    gone since its id was read is left out)."""
+    posts = Post.objects.for_list().in_id_order(ids)
+    attach_tags(posts)
+    return {
+        post.pk: Row(str(post_rows([post], board.slug, show_tags=True, mark_current=True)), post.title)
+        for post in posts
+    }
+
+
+def notice_rows(board):
+    def render_rows():
+        notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first())
+        attach_tags(notices)
+        return post_rows(notices, board.slug, notice=True, show_tags=True)
+
+    return render_rows
 
 
 def chosen_category(categories, options):
@@ -104,12 +194,61 @@ def post_detail(request, slug, post_id):
 def render_article(request, post, *, view_count=None, status=200, comment_form=None, error=None):
     """The article page; also the page a refused comment or vote is shown on, with its
     message. `view_count` is the text shown as "N 조회" (the live placeholder on the article
-    itself; the stored number otherwise)."""
-    user, board = request.user, post.board
+    itself; the stored number otherwise).
+
+    Two parts of it are cached on their own (fragments.py) when the page is one readers
+    share: the article with its comments, under the post's version, and the board's rows
+    under it, under the board's (shared with the list page and every article on it)."""
+    board = post.board
     options = ListOptions.from_request(request)
+    pager, total_label, rows = article_list(request, post, options)
+    cpage = request.GET.get("cpage", "")
+    parts = cached_parts(
+        request,
+        {
+            "article": Part(
+                f"article:{post.pk}:{variant(request)}:{cpage}",
+                (post_version(post.pk),),
+                lambda: article_part(request, post, view_count, comment_form, error, options),
+            ),
+            "rows": rows,
+        },
+    )
+    article_html, comments_html, slots = parts["article"]
+    rows_html, window = parts["rows"]
+    newer, older = neighbours(window, post)
+    response = render(
+        request,
+        "board/post_detail.html",
+        {
+            "board": board,
+            "post": post,
+            "article_html": article_html,
+            "comments_html": comments_html,
+            "rows_html": show_current(rows_html, post.pk),
+            "can_write": permissions.offers_writing(request.user, board),
+            "pager": pager,
+            "newer_post": newer,
+            "older_post": older,
+            "list_base": board.get_absolute_url(),
+            "link_query": options.article_query(),
+            "options": options,
+            "total_label": total_label,
+            "pages_label": pages_label(pager, total_label),
+        },
+        status=status,
+    )
+    if slots is not None:
+        response.member_slots = slots
+    return response
+
+
+def article_part(request, post, view_count, comment_form, error, options):
+    """The article below its board line and its comments, as HTML, and what the member slots
+    in them need (None on a page rendered for one reader alone)."""
+    user, board = request.user, post.board
     can_moderate = permissions.can_moderate(user)
     comment_pager, comments, whole_thread = comment_page(post, request, show_hidden=can_moderate)
-    pager, page_posts, newer, older, total_label = article_list(post, options)
     # On a page members share, their vote and their controls are slots (memberslots.py).
     shared = getattr(request, "member_slots", False)
     my_vote = None
@@ -121,44 +260,33 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
             item.editable = permissions.can_edit_comment(user, item)
             item.vote_state = "own" if item.author_id == user.pk else "member"
             item.my_vote = item.pk in voted
-    response = render(
-        request,
-        "board/post_detail.html",
-        {
-            "board": board,
-            "post": post,
-            "view_count": view_count if view_count is not None else f"{post.view_count:,}",
-            "comments": comments,
-            "best_comments": best_comments(post, whole_thread),
-            "comment_pager": comment_pager,
-            "is_author": user.is_authenticated and user.pk == post.author_id,
-            "can_write": permissions.offers_writing(user, board),
-            "comment_form": comment_form or CommentForm(),
-            # Not the level: pages members share cannot differ by it (the POST says why).
-            "can_comment": permissions.offers_commenting(user, post) and not permissions.needs_email_confirmation(user),
-            "attachments": list(post.attachments.all()) if post.attachment_count else [],
-            # Never true on a page members share: an unconfirmed member's pages are their own
-            # (pagecache.shareable_by_members).
-            "needs_confirmation": not shared and permissions.needs_email_confirmation(user),
-            "can_edit": permissions.can_edit_post(user, post),
-            "can_moderate": can_moderate,
-            "my_vote": my_vote,
-            "error": error,
-            "pager": pager,
-            "posts": page_posts,
-            "newer_post": newer,
-            "older_post": older,
-            "list_base": board.get_absolute_url(),
-            "link_query": options.article_query(),
-            "options": options,
-            "total_label": total_label,
-            "pages_label": pages_label(pager, total_label),
-        },
-        status=status,
+    context = {
+        "board": board,
+        "post": post,
+        "view_count": view_count if view_count is not None else f"{post.view_count:,}",
+        "comments": comments,
+        "best_comments": best_comments(post, whole_thread),
+        "comment_pager": comment_pager,
+        "is_author": user.is_authenticated and user.pk == post.author_id,
+        "can_write": permissions.offers_writing(user, board),
+        "comment_form": comment_form or CommentForm(),
+        # Not the level: pages members share cannot differ by it (the POST says why).
+        "can_comment": permissions.offers_commenting(user, post) and not permissions.needs_email_confirmation(user),
+        "attachments": list(post.attachments.all()) if post.attachment_count else [],
+        # Never true on a page members share: an unconfirmed member's pages are their own
+        # (pagecache.shareable_by_members).
+        "needs_confirmation": not shared and permissions.needs_email_confirmation(user),
+        "can_edit": permissions.can_edit_post(user, post),
+        "can_moderate": can_moderate,
+        "my_vote": my_vote,
+        "error": error,
+        "options": options,
+    }
+    return (
+        render_to_string("board/_article.html", context, request),
+        render_to_string("board/_comments.html", context, request),
+        memberslots.article_slots(post, comments) if shared else None,
     )
-    if shared:
-        response.member_slots = memberslots.article_slots(post, comments)
-    return response
 
 
 def best_comments(post, whole_thread=None):
@@ -204,9 +332,9 @@ def comment_page(post, request, *, show_hidden):
     return pager, thread_page(rows, show_hidden=show_hidden), whole
 
 
-def article_list(post, options):
-    """The list page the article sits on (열람중), with 이전글/다음글: (pager, rows,
-    newer, older, total as shown). Opened from a search, the list is the search's."""
+def article_list(request, post, options):
+    """The list page the article sits on (열람중): (pager, total as shown, the rows' Part).
+    Opened from a search, the list is the search's."""
     board = post.board
     if options.searching:
         results = options.results(board)
@@ -220,14 +348,7 @@ def article_list(post, options):
         total_label = f"{total:,}"
         fetch = in_board.for_list().page
     pager = Pager.containing(position, total, board.page_size)
-    # One row either side of the page, so 이전글/다음글 come from the same query.
-    start = max(pager.offset - 1, 0)
-    window = fetch(start, pager.offset + pager.per_page + 1 - start)
-    newer, older = neighbours(window, post)
-    rows = window[pager.offset - start : pager.offset - start + pager.per_page]
-    for row in rows:
-        row.is_current = row.pk == post.pk
-    return pager, rows, newer, older, total_label
+    return pager, total_label, rows_part(request, board, pager, fetch, options, plain=not options.searching)
 
 
 def neighbours(window, post):

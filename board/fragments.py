@@ -1,0 +1,128 @@
+"""Parts of shared pages cached on their own, under the versions of what they show.
+
+A write retires whole pages (invalidation.py): a comment on one article makes its board's
+lists, 홈 and the article itself stale, and the next reader of any of them used to wait for
+a whole render. Most of what those pages show did not change: another article's body and
+thread, the rows of the board's list under every article of the page, the other boards'
+blocks on 홈. Those parts are kept here, each under the versions it depends on ("all"
+and its post or its board), and a page made again after a write reuses every part the
+write did not touch, with the queries that part needed.
+
+Only pages being rendered to be shared use this (pagecache.cached_for_readers sets
+`request.page_versions`: anonymous readers and members who share pages); a page rendered
+for one reader alone (운영진, a search, a refused form) renders every part itself. A part
+never depends on who is reading beyond what its name says ("member" or "reader").
+
+The rows of a board's list carry marks where 열람중 goes (`mark_current`), so one stored
+page of rows serves the list page and every article on it: each fills in its own row.
+"""
+
+import functools
+import hashlib
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+
+from . import invalidation
+
+FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
+
+
+def variant(request):
+    """What differs between readers' copies of a part: members' pages have slots and forms."""
+    return "member" if getattr(request, "member_slots", False) else "reader"
+
+
+class Part(NamedTuple):
+    """One part of a page: `name` says what it is and for whom (None: never cached, made
+    for this page alone), `versions` what it shows (invalidation.post_version, board_version),
+    `render()` makes its value (anything the cache can keep)."""
+
+    name: str | None
+    versions: tuple
+    render: Callable
+
+
+def cached_parts(request, parts):
+    """{label: Part} -> {label: value}: each value from the cache where it holds one made
+    under the current versions, else made and stored; in at most two cache round trips (the
+    versions the page's own lookup did not bring, then the parts)."""
+    entries = {label: (part.name, part.versions) for label, part in parts.items()}
+    return cached_batch(request, entries, lambda labels: {label: parts[label].render() for label in labels})
+
+
+def cached_batch(request, entries, render_missing):
+    """{label: (name or None, versions)} -> {label: value}, where render_missing(labels)
+    makes the values the cache does not hold, all at once (a list's rows in one query)."""
+    known = getattr(request, "page_versions", None)
+    if known is None or not settings.BOARD_PAGE_CACHE_SECONDS:
+        return render_missing(list(entries))
+    shared = {label: entry for label, entry in entries.items() if entry[0] is not None}
+    wanted = {version for _, versions in shared.values() for version in versions} - known.keys()
+    if wanted:
+        found = cache.get_many([invalidation.version_key(version) for version in wanted])
+        known = {**known, **{version: found.get(invalidation.version_key(version)) for version in wanted}}
+        for version in wanted:
+            token = invalidation.new_version()
+            # Never set, or lost: started here, as pagecache.lookup does. If another process
+            # started it first, its token is unknown here and the part is made, not stored.
+            if known[version] is None and cache.add(invalidation.version_key(version), token, timeout=None):
+                known[version] = token
+        request.page_versions = known  # the page's next parts need no round trip for them
+    keys = {}
+    for label, (name, versions) in shared.items():
+        tokens = [known.get(version) for version in (invalidation.EVERYTHING, *versions)]
+        # A version another process has just started: made this time, not stored.
+        if None not in tokens:
+            keys[label] = f"{FRAGMENT_KEY_PREFIX}{name}:{':'.join(tokens)}"
+    stored = cache.get_many(list(keys.values())) if keys else {}
+    values = {label: stored[keys[label]] for label in entries if keys.get(label) in stored}
+    missing = [label for label in entries if label not in values]
+    if missing:
+        made = render_missing(missing)
+        values.update(made)
+        new = {keys[label]: made[label] for label in missing if label in keys}
+        if new:
+            cache.set_many(new, settings.BOARD_PAGE_CACHE_SECONDS)
+    return values
+
+
+# --- 열람중 in shared rows -------------------------------------------------------------
+
+
+@functools.cache
+def _current_mark():
+    # Keyed like the member slots: text a member writes can never be taken for a mark.
+    return "@@" + hashlib.sha256(f"current-row:{settings.SECRET_KEY}".encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _current_pattern():
+    return re.compile(re.escape(_current_mark()) + r":(\d+):([a-z]+)@@")
+
+
+def current_mark(pk, place):
+    """What a row prints where it would say it is the article being read: `class` (the
+    row's class), `badge` (the 열람중 badge), `link` (aria-current on its link)."""
+    return f"{_current_mark()}:{pk}:{place}@@"
+
+
+CURRENT_ROW = {
+    "class": " is-current",
+    "badge": '<span class="badge badge-current">열람중</span>',
+    "link": ' aria-current="page"',
+}
+
+
+def show_current(rows_html, current_pk=None):
+    """Rows rendered with marks, with the row of `current_pk` shown as 열람중 (none if None)."""
+    if _current_mark() not in rows_html:
+        return rows_html
+    shown = _current_pattern().sub(
+        lambda match: CURRENT_ROW[match.group(2)] if int(match.group(1)) == current_pk else "", rows_html
+    )
+    return mark_safe(shown)  # noqa: S308 - escaped rows, with only the fixed markup above added
