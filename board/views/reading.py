@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+from django.template.context_processors import csrf
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
 from .. import memberslots, permissions, viewcounts
@@ -260,6 +261,9 @@ def article_part(request, post, view_count, comment_form, error, options):
             item.editable = permissions.can_edit_comment(user, item)
             item.vote_state = "own" if item.author_id == user.pk else "member"
             item.my_vote = item.pk in voted
+    # Not the level: pages members share cannot differ by it (the POST says why).
+    can_comment = permissions.offers_commenting(user, post) and not permissions.needs_email_confirmation(user)
+    comment_markup(request, post, comments, can_comment=can_comment, can_moderate=can_moderate)
     context = {
         "board": board,
         "post": post,
@@ -270,8 +274,7 @@ def article_part(request, post, view_count, comment_form, error, options):
         "is_author": user.is_authenticated and user.pk == post.author_id,
         "can_write": permissions.offers_writing(user, board),
         "comment_form": comment_form or CommentForm(),
-        # Not the level: pages members share cannot differ by it (the POST says why).
-        "can_comment": permissions.offers_commenting(user, post) and not permissions.needs_email_confirmation(user),
+        "can_comment": can_comment,
         "attachments": list(post.attachments.all()) if post.attachment_count else [],
         # Never true on a page members share: an unconfirmed member's pages are their own
         # (pagecache.shareable_by_members).
@@ -287,6 +290,47 @@ def article_part(request, post, view_count, comment_form, error, options):
         render_to_string("board/_comments.html", context, request),
         memberslots.article_slots(post, comments) if shared else None,
     )
+
+
+def comment_markup(request, post, comments, *, can_comment, can_moderate):
+    """Give each comment of the page its HTML (`.html`: templates/board/_comment.html).
+
+    On a page readers share, each comment's is cached on its own under what decides how it
+    looks (an edit, its 추천 count, its removal, whether it gets a reply box), so a comment
+    or a 추천 elsewhere in the thread leaves the others' HTML alone; its author's name and
+    level are on every page and retire everything when they change (invalidation.py). A
+    page for one reader alone makes every comment's."""
+    items = [item for comment in comments for item in [comment, *comment.children] if item.pk is not None]
+    if not items:
+        return
+    shared = getattr(request, "member_slots", False)
+    context = {
+        "post": post,
+        "board": post.board,
+        "can_comment": can_comment,
+        "can_moderate": can_moderate,
+        "viewer": request.user,
+        "member_slots": shared,
+        # Lazy, as Django's own: a reader's page that prints no form sets no CSRF cookie.
+        "csrf_token": memberslots.slot("csrf") if shared else csrf(request)["csrf_token"],
+    }
+    template = get_template("board/_comment.html")
+    by_pk = {item.pk: item for item in items}
+
+    def render_missing(pks):
+        return {pk: template.render({**context, "comment": by_pk[pk]}) for pk in pks}
+
+    version = variant(request)
+    entries = {item.pk: (comment_part_name(item, version, can_comment), ()) for item in items}
+    markup = cached_batch(request, entries, render_missing)
+    for item in items:
+        item.html = mark_safe(markup[item.pk])  # noqa: S308 - rendered by _comment.html, escaped there
+
+
+def comment_part_name(comment, version, can_comment):
+    edited = int(comment.edited_at.timestamp() * 1000) if comment.edited_at else 0
+    removed = f"{int(comment.is_deleted)}{int(comment.is_hidden)}{int(bool(comment.placeholder))}"
+    return f"comment:{comment.pk}:{version}:{int(can_comment)}:{edited}:{removed}:{comment.upvote_count}"
 
 
 def best_comments(post, whole_thread=None):

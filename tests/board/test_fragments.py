@@ -151,3 +151,31 @@ def test_the_list_link_follows_the_article_to_its_new_page_though_its_text_is_ke
     tools = re.findall(r'<nav class="article-tools"[^>]*>\s*<a [^>]*href="([^"]*)"', page)
     assert tools == ["/b/small/?page=2", "/b/small/?page=2"]
     assert "밀려날 글" in page and page.count("열람중") == 1
+
+
+def comments_rendered(response):
+    return [template.name for template in response.templates].count("board/_comment.html")
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "member"])
+def test_a_thread_makes_again_only_the_comments_that_changed(reader, make_post, make_comment, make_user):
+    post = make_post(title="댓글 많은 글")
+    first, second, third = (make_comment(post, body=f"댓글 {n}번") for n in range(1, 4))
+    client = member_client(make_user()) if reader == "member" else Client()
+    client.get(post.get_absolute_url())
+    client.get(post.get_absolute_url())
+
+    make_comment(post, body="네 번째 댓글")
+    response = client.get(post.get_absolute_url())
+    assert comments_rendered(response) == 1 and "네 번째 댓글" in main_text(response)
+
+    services.edit_comment(comment=second, body="고친 두 번째 댓글")
+    services.vote_comment(user=make_user(), comment=third)
+    services.delete_comment(comment=first)
+    response = client.get(post.get_absolute_url())
+    text = main_text(response)
+    assert comments_rendered(response) == 2  # the edited and the 추천ed one (the deleted one is gone)
+    assert "고친 두 번째 댓글" in text and "수정됨" in text and "삭제된 댓글입니다" not in text
+    assert "댓글 1번" not in text and "댓글 3번" in text and "네 번째 댓글" in text
+    if reader == "anonymous":  # a member's 추천 button is their own slot, filled per response
+        assert re.search(r'id="c%d".*?추천 <strong>1</strong>' % third.pk, response.content.decode(), re.S)
