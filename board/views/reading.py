@@ -321,16 +321,20 @@ def comment_markup(request, post, comments, *, can_comment, can_moderate):
         return {pk: template.render({**context, "comment": by_pk[pk]}) for pk in pks}
 
     version = variant(request)
-    entries = {item.pk: (comment_part_name(item, version, can_comment), ()) for item in items}
+    entries = {item.pk: (comment_part_name(item, post, version, can_comment), ()) for item in items}
     markup = cached_batch(request, entries, render_missing)
     for item in items:
         item.html = mark_safe(markup[item.pk])  # noqa: S308 - rendered by _comment.html, escaped there
 
 
-def comment_part_name(comment, version, can_comment):
+def comment_part_name(comment, post, version, can_comment):
+    # The board's slug is in the reply box's address: a post moved to another board has it
+    # changed under comments that did not.
     edited = int(comment.edited_at.timestamp() * 1000) if comment.edited_at else 0
     removed = f"{int(comment.is_deleted)}{int(comment.is_hidden)}{int(bool(comment.placeholder))}"
-    return f"comment:{comment.pk}:{version}:{int(can_comment)}:{edited}:{removed}:{comment.upvote_count}"
+    return (
+        f"comment:{comment.pk}:{post.board.slug}:{version}:{int(can_comment)}:{edited}:{removed}:{comment.upvote_count}"
+    )
 
 
 def best_comments(post, whole_thread=None):

@@ -179,3 +179,17 @@ def test_a_thread_makes_again_only_the_comments_that_changed(reader, make_post, 
     assert "댓글 1번" not in text and "댓글 3번" in text and "네 번째 댓글" in text
     if reader == "anonymous":  # a member's 추천 button is their own slot, filled per response
         assert re.search(r'id="c%d".*?추천 <strong>1</strong>' % third.pk, response.content.decode(), re.S)
+
+
+def test_a_moved_posts_comments_reply_to_its_new_board(make_post, make_comment, make_board, make_user, moderator):
+    post = make_post(title="옮겨질 글")
+    make_comment(post, body="옮겨질 댓글")
+    member = member_client(make_user())
+    member.get(post.get_absolute_url())
+    member.get(post.get_absolute_url())
+
+    services.move_post(post=post, board=make_board(slug="moved", name="옮긴 게시판"), moderator=moderator)
+
+    page = member.get(f"/b/moved/{post.pk}/").content.decode()
+    assert "옮겨질 댓글" in page
+    assert f'action="/b/moved/{post.pk}/comments/"' in page and "/b/ainews/" not in page.split("<main", 1)[1]
