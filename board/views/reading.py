@@ -1,24 +1,19 @@
 """Reading: 홈, a board's list, an article (with its comments and the list it sits in)."""
 
-from typing import NamedTuple
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.context_processors import csrf
-from django.template.loader import get_template, render_to_string
-from django.utils.safestring import mark_safe
+from django.template.loader import render_to_string
 
 from .. import memberslots, permissions, viewcounts
 from ..forms import CommentForm
-from ..fragments import Part, cached_batch, cached_parts, show_current, variant
+from ..fragments import Part, cached_parts, show_current, variant
 from ..invalidation import board_version, post_version
-from ..models import Board, Comment, Post, PostVote, attach_tags, thread_page, voted_comment_ids
+from ..models import Board, Comment, Post, PostVote, thread_page, voted_comment_ids
 from ..pagecache import cached_for_readers, keep_private, placeholder
 from ..pagination import Pager, parse_page_number
 from ..sidebar import board_categories
-from ..templatetags.board_tags import post_rows
 from .listing import (
     FIELD_LABELS,
     PERIODS,
@@ -32,8 +27,8 @@ from .listing import (
     search_page,
 )
 from .lookups import get_post
+from .parts import comment_markup, home_rows, notice_rows, rows_part
 
-HOME_POSTS_PER_BOARD = 6
 LIST_PARAMETERS = ("page", "q", "field", "sort", "period", "category")
 
 
@@ -45,14 +40,6 @@ def home(request):
     parts = {board.slug: Part(f"home:{board.slug}", (board_version(board.slug),), home_rows(board)) for board in boards}
     rows = cached_parts(request, parts)
     return render(request, "board/home.html", {"sections": [(board, rows[board.slug]) for board in boards]})
-
-
-def home_rows(board):
-    def render_rows():
-        posts = list(Post.objects.visible().in_board(board).for_list().newest_first()[:HOME_POSTS_PER_BOARD])
-        return post_rows(posts, board.slug)
-
-    return render_rows
 
 
 # An unknown slug finds no cached page (only 200s are stored) and the view says 404.
@@ -97,79 +84,9 @@ def post_list(request, slug):
     return keep_private(response) if board.read_level > 1 else response
 
 
-class NavLink(NamedTuple):
-    """An article as 이전글/다음글 link to it (kept with a cached page of rows)."""
-
-    pk: int
-    title: str
-
-
 def is_plain_list(options, category):
     """The board's own list, newest first: the rows every list page and article share."""
     return not options.searching and options.sort == "new" and category is None
-
-
-def rows_part(request, board, pager, fetch, options, plain):
-    """A page of the board's rows with 열람중 marks (fragments.show_current), and the page's
-    articles with one either side as NavLinks (이전글/다음글 of an article on its edge).
-
-    The plain list's page is a cached part, shared by the list page and every article on
-    it, and is made from rows cached one by one under their posts' versions: after a
-    comment, only the row of the post it went to is made again. A search's or a sort's page
-    is made whole each time."""
-    start = max(pager.offset - 1, 0)
-    limit = pager.offset + pager.per_page + 1 - start
-
-    def page_of(window):
-        return window[pager.offset - start : pager.offset - start + pager.per_page]
-
-    def render_page():
-        window = list(fetch(start, limit))
-        rows = page_of(window)
-        attach_tags(rows)
-        html = post_rows(
-            rows, board.slug, show_tags=True, link_query=options.article_query(), query=options.query, mark_current=True
-        )
-        return html, [NavLink(row.pk, row.title) for row in window]
-
-    def render_plain_page():
-        ids = Post.objects.visible().in_board(board).newest_first().page_ids(start, limit)
-        entries = {pk: (f"row:{pk}", (post_version(pk),)) for pk in ids}
-        rows = cached_batch(request, entries, lambda missing: board_rows(board, missing))
-        window = [(pk, rows[pk]) for pk in ids if pk in rows]
-        html = mark_safe("".join(row.html for _, row in page_of(window)))  # noqa: S308 - rows Jinja2 escaped
-        return html, [NavLink(pk, row.title) for pk, row in window]
-
-    if plain:
-        return Part(f"rows:{board.slug}:{pager.number}", (board_version(board.slug),), render_plain_page)
-    return Part(None, (), render_page)
-
-
-class Row(NamedTuple):
-    """One row of a board's list as HTML (with its 열람중 marks), and its title."""
-
-    html: str
-    title: str
-
-
-def board_rows(board, ids):
-    """{id: Row} for these posts of the board, in one query and one for their tags (a post
-    gone since its id was read is left out)."""
-    posts = Post.objects.for_list().in_id_order(ids)
-    attach_tags(posts)
-    return {
-        post.pk: Row(str(post_rows([post], board.slug, show_tags=True, mark_current=True)), post.title)
-        for post in posts
-    }
-
-
-def notice_rows(board):
-    def render_rows():
-        notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first())
-        attach_tags(notices)
-        return post_rows(notices, board.slug, notice=True, show_tags=True)
-
-    return render_rows
 
 
 def chosen_category(categories, options):
@@ -289,51 +206,6 @@ def article_part(request, post, view_count, comment_form, error, options):
         render_to_string("board/_article.html", context, request),
         render_to_string("board/_comments.html", context, request),
         memberslots.article_slots(post, comments) if shared else None,
-    )
-
-
-def comment_markup(request, post, comments, *, can_comment, can_moderate):
-    """Give each comment of the page its HTML (`.html`: templates/board/_comment.html).
-
-    On a page readers share, each comment's is cached on its own under what decides how it
-    looks (an edit, its 추천 count, its removal, whether it gets a reply box), so a comment
-    or a 추천 elsewhere in the thread leaves the others' HTML alone; its author's name and
-    level are on every page and retire everything when they change (invalidation.py). A
-    page for one reader alone makes every comment's."""
-    items = [item for comment in comments for item in [comment, *comment.children] if item.pk is not None]
-    if not items:
-        return
-    shared = getattr(request, "member_slots", False)
-    context = {
-        "post": post,
-        "board": post.board,
-        "can_comment": can_comment,
-        "can_moderate": can_moderate,
-        "viewer": request.user,
-        "member_slots": shared,
-        # Lazy, as Django's own: a reader's page that prints no form sets no CSRF cookie.
-        "csrf_token": memberslots.slot("csrf") if shared else csrf(request)["csrf_token"],
-    }
-    template = get_template("board/_comment.html")
-    by_pk = {item.pk: item for item in items}
-
-    def render_missing(pks):
-        return {pk: template.render({**context, "comment": by_pk[pk]}) for pk in pks}
-
-    version = variant(request)
-    entries = {item.pk: (comment_part_name(item, post, version, can_comment), ()) for item in items}
-    markup = cached_batch(request, entries, render_missing)
-    for item in items:
-        item.html = mark_safe(markup[item.pk])  # noqa: S308 - rendered by _comment.html, escaped there
-
-
-def comment_part_name(comment, post, version, can_comment):
-    # The board's slug is in the reply box's address: a post moved to another board has it
-    # changed under comments that did not.
-    edited = int(comment.edited_at.timestamp() * 1000) if comment.edited_at else 0
-    removed = f"{int(comment.is_deleted)}{int(comment.is_hidden)}{int(bool(comment.placeholder))}"
-    return (
-        f"comment:{comment.pk}:{post.board.slug}:{version}:{int(can_comment)}:{edited}:{removed}:{comment.upvote_count}"
     )
 
 

@@ -1,0 +1,140 @@
+"""The parts of the reading pages that are cached on their own when readers share the page
+(board/fragments.py): a board's page of rows, its 공지, 홈's block of a board, and each
+comment's HTML. A page rendered for one reader alone makes them the same way, uncached."""
+
+from typing import NamedTuple
+
+from django.template.context_processors import csrf
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+
+from .. import memberslots
+from ..fragments import Part, cached_batch, variant
+from ..invalidation import board_version, post_version
+from ..models import Post, attach_tags
+from ..templatetags.board_tags import post_rows
+
+HOME_POSTS_PER_BOARD = 6
+
+
+def home_rows(board):
+    def render_rows():
+        posts = list(Post.objects.visible().in_board(board).for_list().newest_first()[:HOME_POSTS_PER_BOARD])
+        return post_rows(posts, board.slug)
+
+    return render_rows
+
+
+class NavLink(NamedTuple):
+    """An article as 이전글/다음글 link to it (kept with a cached page of rows)."""
+
+    pk: int
+    title: str
+
+
+def rows_part(request, board, pager, fetch, options, plain):
+    """A page of the board's rows with 열람중 marks (fragments.show_current), and the page's
+    articles with one either side as NavLinks (이전글/다음글 of an article on its edge).
+
+    The plain list's page is a cached part, shared by the list page and every article on
+    it, and is made from rows cached one by one under their posts' versions: after a
+    comment, only the row of the post it went to is made again. A search's or a sort's page
+    is made whole each time."""
+    start = max(pager.offset - 1, 0)
+    limit = pager.offset + pager.per_page + 1 - start
+
+    def page_of(window):
+        return window[pager.offset - start : pager.offset - start + pager.per_page]
+
+    def render_page():
+        window = list(fetch(start, limit))
+        rows = page_of(window)
+        attach_tags(rows)
+        html = post_rows(
+            rows, board.slug, show_tags=True, link_query=options.article_query(), query=options.query, mark_current=True
+        )
+        return html, [NavLink(row.pk, row.title) for row in window]
+
+    def render_plain_page():
+        ids = Post.objects.visible().in_board(board).newest_first().page_ids(start, limit)
+        entries = {pk: (f"row:{pk}", (post_version(pk),)) for pk in ids}
+        rows = cached_batch(request, entries, lambda missing: board_rows(board, missing))
+        window = [(pk, rows[pk]) for pk in ids if pk in rows]
+        html = mark_safe("".join(row.html for _, row in page_of(window)))  # noqa: S308 - rows Jinja2 escaped
+        return html, [NavLink(pk, row.title) for pk, row in window]
+
+    if plain:
+        return Part(f"rows:{board.slug}:{pager.number}", (board_version(board.slug),), render_plain_page)
+    return Part(None, (), render_page)
+
+
+class Row(NamedTuple):
+    """One row of a board's list as HTML (with its 열람중 marks), and its title."""
+
+    html: str
+    title: str
+
+
+def board_rows(board, ids):
+    """{id: Row} for these posts of the board, in one query and one for their tags (a post
+    gone since its id was read is left out)."""
+    posts = Post.objects.for_list().in_id_order(ids)
+    attach_tags(posts)
+    return {
+        post.pk: Row(str(post_rows([post], board.slug, show_tags=True, mark_current=True)), post.title)
+        for post in posts
+    }
+
+
+def notice_rows(board):
+    def render_rows():
+        notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first())
+        attach_tags(notices)
+        return post_rows(notices, board.slug, notice=True, show_tags=True)
+
+    return render_rows
+
+
+def comment_markup(request, post, comments, *, can_comment, can_moderate):
+    """Give each comment of the page its HTML (`.html`: templates/board/_comment.html).
+
+    On a page readers share, each comment's is cached on its own under what decides how it
+    looks (an edit, its 추천 count, its removal, whether it gets a reply box), so a comment
+    or a 추천 elsewhere in the thread leaves the others' HTML alone; its author's name and
+    level are on every page and retire everything when they change (invalidation.py). A
+    page for one reader alone makes every comment's."""
+    items = [item for comment in comments for item in [comment, *comment.children] if item.pk is not None]
+    if not items:
+        return
+    shared = getattr(request, "member_slots", False)
+    context = {
+        "post": post,
+        "board": post.board,
+        "can_comment": can_comment,
+        "can_moderate": can_moderate,
+        "viewer": request.user,
+        "member_slots": shared,
+        # Lazy, as Django's own: a reader's page that prints no form sets no CSRF cookie.
+        "csrf_token": memberslots.slot("csrf") if shared else csrf(request)["csrf_token"],
+    }
+    template = get_template("board/_comment.html")
+    by_pk = {item.pk: item for item in items}
+
+    def render_missing(pks):
+        return {pk: template.render({**context, "comment": by_pk[pk]}) for pk in pks}
+
+    version = variant(request)
+    entries = {item.pk: (comment_part_name(item, post, version, can_comment), ()) for item in items}
+    markup = cached_batch(request, entries, render_missing)
+    for item in items:
+        item.html = mark_safe(markup[item.pk])  # noqa: S308 - rendered by _comment.html, escaped there
+
+
+def comment_part_name(comment, post, version, can_comment):
+    # The board's slug is in the reply box's address: a post moved to another board has it
+    # changed under comments that did not.
+    edited = int(comment.edited_at.timestamp() * 1000) if comment.edited_at else 0
+    removed = f"{int(comment.is_deleted)}{int(comment.is_hidden)}{int(bool(comment.placeholder))}"
+    return (
+        f"comment:{comment.pk}:{post.board.slug}:{version}:{int(can_comment)}:{edited}:{removed}:{comment.upvote_count}"
+    )
