@@ -24,8 +24,10 @@ operation on a cached page (cProfile).
 """
 
 import logging
+import pickle
 import threading
 import time
+import zlib
 
 import redis
 from django.conf import settings
@@ -182,6 +184,12 @@ class FailSoftFileBasedCache(FailSoftMixin, FileBasedCache):
         self._sets += 1
         if self._sets % self.CULL_EVERY == 1:
             super()._cull()
+
+    def _write_content(self, file, timeout, value):
+        # As Django's, with zlib's fastest level instead of its default: a page's compression
+        # was the largest single cost of storing it (1.3 ms of a 13 ms first render).
+        file.write(pickle.dumps(self.get_backend_timeout(timeout), self.pickle_protocol))
+        file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol), 1))
 
 
 class ReusingClient(RedisCacheClient):

@@ -193,3 +193,14 @@ def test_a_moved_posts_comments_reply_to_its_new_board(make_post, make_comment, 
     page = member.get(f"/b/moved/{post.pk}/").content.decode()
     assert "옮겨질 댓글" in page
     assert f'action="/b/moved/{post.pk}/comments/"' in page and "/b/ainews/" not in page.split("<main", 1)[1]
+
+
+def test_the_file_cache_reads_back_what_it_wrote_at_its_faster_compression(tmp_path):
+    from config.redis_cache import FailSoftFileBasedCache
+
+    files = FailSoftFileBasedCache(str(tmp_path), {})
+    page = "<li>행</li>" * 5000
+    files.set("page", (("version",), page), 60)
+
+    assert files.get("page") == (("version",), page)
+    assert sum(path.stat().st_size for path in tmp_path.glob("*.djcache")) < len(page.encode()) / 20
