@@ -74,6 +74,44 @@ def article_slots(post, comments):
     }
 
 
+CSRF_STANDIN = "@@csrf-token@@"  # in markup made once per process, replaced per member
+
+
+class _Member:
+    is_authenticated = True
+
+
+@functools.lru_cache(maxsize=4096)
+def vote_box(facts, is_author, my_vote):
+    """A member's 추천/비추천 box, made once per process for each post's counts and each state
+    (the author's, not voted, 추천, 비추천), with a stand-in for the member's CSRF token."""
+    pk, upvotes, downvotes, slug, use_downvote = facts
+    post = {"pk": pk, "upvote_count": upvotes, "downvote_count": downvotes}
+    context = {
+        "post": post,
+        "board": {"slug": slug, "use_downvote": use_downvote},
+        "user": _Member(),
+        "is_author": is_author,
+        "my_vote": my_vote,
+        "csrf_token": CSRF_STANDIN,
+    }
+    return render_to_string("board/_vote_box.html", context)
+
+
+@functools.cache
+def comment_vote_button(own, pressed):
+    """A comment's 추천 button for a member (their own comment: the count alone), made once
+    per process with stand-ins for the comment's id and count and the member's token."""
+    context = {
+        "state": "own" if own else "member",
+        "pressed": pressed,
+        "pk": UNKNOWN_ID,
+        "count": UNKNOWN_COUNT,
+        "csrf_token": CSRF_STANDIN,
+    }
+    return render_to_string("board/_comment_vote.html", context)
+
+
 def header_badges(user):
     """The header's 쪽지 and 알림 links, each with its unread count when there is one. Read
     from the member's own row (counters kept by accounts/messaging.py and notifying.py), so
@@ -153,17 +191,9 @@ class _Filler:
         if not is_author and (post["upvote_count"] or post["downvote_count"]):
             votes = PostVote.objects.filter(post_id=post["pk"], user=self.user)
             my_vote = votes.values_list("value", flat=True).first()
-        return render_to_string(
-            "board/_vote_box.html",
-            {
-                "post": post,
-                "board": post["board"],
-                "user": self.user,
-                "is_author": is_author,
-                "my_vote": my_vote,
-                "csrf_token": get_token(self.request),
-            },
-        )
+        board = post["board"]
+        facts = (post["pk"], post["upvote_count"], post["downvote_count"], board["slug"], board["use_downvote"])
+        return vote_box(facts, is_author, my_vote).replace(CSRF_STANDIN, get_token(self.request))
 
     def make_post_controls(self):
         post = self.page["post"]
@@ -199,14 +229,7 @@ class _Filler:
         own, pressed = author_id == self.user.pk, pk in self.my_comment_votes
         kind = "own" if own else ("pressed" if pressed else "member")
         if kind not in self.vote_markup:
-            context = {
-                "state": "own" if own else "member",
-                "pressed": pressed,
-                "pk": UNKNOWN_ID,
-                "count": UNKNOWN_COUNT,
-                "csrf_token": get_token(self.request),
-            }
-            self.vote_markup[kind] = render_to_string("board/_comment_vote.html", context)
+            self.vote_markup[kind] = comment_vote_button(own, pressed).replace(CSRF_STANDIN, get_token(self.request))
         count = f"{rest[0]:,}" if rest else "0"
         markup = self.vote_markup[kind].replace(str(UNKNOWN_ID), str(pk)).replace(UNKNOWN_COUNT, count)
         return markup.encode()

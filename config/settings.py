@@ -157,7 +157,9 @@ else:
         }
     }
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Sessions are rows in the database, read through the cache (Redis, or the file cache without
+# it): a member's request reads no session row, and ending a session deletes both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Passwords --------------------------------------------------------------------------
 # Django's own first: members brought over from Gnuboard5 (import_gnuboard) sign in with
