@@ -178,7 +178,7 @@ def test_a_thread_makes_again_only_the_comments_that_changed(reader, make_post, 
     assert "고친 두 번째 댓글" in text and "수정됨" in text and "삭제된 댓글입니다" not in text
     assert "댓글 1번" not in text and "댓글 3번" in text and "네 번째 댓글" in text
     if reader == "anonymous":  # a member's 추천 button is their own slot, filled per response
-        assert re.search(r'id="c%d".*?추천 <strong>1</strong>' % third.pk, response.content.decode(), re.S)
+        assert re.search(rf'id="c{third.pk}".*?추천 <strong>1</strong>', response.content.decode(), re.S)
 
 
 def test_a_moved_posts_comments_reply_to_its_new_board(make_post, make_comment, make_board, make_user, moderator):
