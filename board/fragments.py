@@ -66,11 +66,11 @@ def cached_batch(request, entries, render_missing):
     if wanted:
         found = cache.get_many([invalidation.version_key(version) for version in wanted])
         known = {**known, **{version: found.get(invalidation.version_key(version)) for version in wanted}}
-        for version in wanted:
-            token = invalidation.new_version()
+        for version in [version for version in wanted if known[version] is None]:
             # Never set, or lost: started here, as pagecache.lookup does. If another process
             # started it first, its token is unknown here and the part is made, not stored.
-            if known[version] is None and cache.add(invalidation.version_key(version), token, timeout=None):
+            token = invalidation.new_version()
+            if cache.add(invalidation.version_key(version), token, timeout=None):
                 known[version] = token
         request.page_versions = known  # the page's next parts need no round trip for them
     keys = {}

@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 
 from .forms import new_submission_key
-from .models import PostVote, voted_comment_ids
+from .models import PostVote, thread_items, voted_comment_ids
 
 UNKNOWN_ID = 2147483647  # stands for the id in a URL made once per fill
 UNKNOWN_COUNT = "@@count@@"  # stands for a comment's 추천 count in markup made once per fill
@@ -57,11 +57,7 @@ def slot(name, arg=None):
 def article_slots(post, comments):
     """What an article's slots need: its author, counts and board, and for each comment on
     the page (replies included) its author, whether it is deleted, and its 추천 count."""
-    authors = {}
-    for comment in comments:
-        for item in [comment, *comment.children]:
-            if item.pk is not None:
-                authors[item.pk] = (item.author_id, item.is_deleted, item.upvote_count)
+    authors = {item.pk: (item.author_id, item.is_deleted, item.upvote_count) for item in thread_items(comments)}
     return {
         "post": {
             "pk": post.pk,

@@ -91,6 +91,11 @@ def thread_page(comments, *, show_hidden):
     return top_level
 
 
+def thread_items(thread):
+    """The comments of a thread_page, replies included, without the heads of continued threads."""
+    return [item for comment in thread for item in [comment, *comment.children] if item.pk is not None]
+
+
 DELETED_TEXT = "삭제된 댓글입니다"
 HIDDEN_TEXT = "운영진이 숨긴 댓글입니다"
 

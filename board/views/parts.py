@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from .. import memberslots
 from ..fragments import Part, cached_batch, variant
 from ..invalidation import board_version, post_version
-from ..models import Post, attach_tags
+from ..models import Post, attach_tags, thread_items
 from ..templatetags.board_tags import post_rows
 
 HOME_POSTS_PER_BOARD = 6
@@ -103,7 +103,7 @@ def comment_markup(request, post, comments, *, can_comment, can_moderate):
     or a 추천 elsewhere in the thread leaves the others' HTML alone; its author's name and
     level are on every page and retire everything when they change (invalidation.py). A
     page for one reader alone makes every comment's."""
-    items = [item for comment in comments for item in [comment, *comment.children] if item.pk is not None]
+    items = thread_items(comments)
     if not items:
         return
     shared = getattr(request, "member_slots", False)

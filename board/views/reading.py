@@ -10,7 +10,7 @@ from .. import memberslots, permissions, viewcounts
 from ..forms import CommentForm
 from ..fragments import Part, cached_parts, show_current, variant
 from ..invalidation import board_version, post_version
-from ..models import Board, Comment, Post, PostVote, thread_page, voted_comment_ids
+from ..models import Board, Comment, Post, PostVote, thread_items, thread_page, voted_comment_ids
 from ..pagecache import cached_for_readers, keep_private, placeholder
 from ..pagination import Pager, parse_page_number
 from ..sidebar import board_categories
@@ -172,7 +172,7 @@ def article_part(request, post, view_count, comment_form, error, options):
     my_vote = None
     if user.is_authenticated and not shared:
         my_vote = PostVote.objects.filter(post=post, user=user).values_list("value", flat=True).first()
-        items = [item for comment in comments for item in [comment, *comment.children] if item.pk is not None]
+        items = thread_items(comments)
         voted = voted_comment_ids(user, [item.pk for item in items])
         for item in items:
             item.editable = permissions.can_edit_comment(user, item)
