@@ -120,7 +120,7 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     board = post.board
     options = ListOptions.from_request(request)
     pager, total_label, rows = article_list(request, post, options)
-    cpage = request.GET.get("cpage", "")
+    cpage = parse_page_number(request.GET.get("cpage"))  # the part is the page shown, not what was typed
     parts = cached_parts(
         request,
         {

@@ -204,3 +204,14 @@ def test_the_file_cache_reads_back_what_it_wrote_at_its_faster_compression(tmp_p
 
     assert files.get("page") == (("version",), page)
     assert sum(path.stat().st_size for path in tmp_path.glob("*.djcache")) < len(page.encode()) / 20
+
+
+def test_a_malformed_comment_page_is_the_first_page_and_shares_its_part(make_post, make_comment):
+    post = make_post(title="댓글 페이지 글")
+    make_comment(post, body="첫 페이지 댓글")
+    Client().get(post.get_absolute_url())
+
+    for cpage in ["가 나", "-1", "x" * 300]:
+        response = Client().get(post.get_absolute_url(), {"cpage": cpage})
+        assert response.status_code == 200 and "첫 페이지 댓글" in main_text(response)
+        assert comments_rendered(response) == 0  # the first page's comments, already made
