@@ -1,7 +1,9 @@
 """CPU time of one uncached render, in-process: the median of many renders of a list page
-and an article (anonymous past the page cache with its parts cached, anonymous after a write
-to the article retired the page and its parts, and as a logged-in member), and a profile of
-the renders after a write. Run by bench/run.py with the benchmark's settings and database:
+and an article: anonymous past the page cache with its parts cached; anonymous after a 추천
+on another post of the same page, which retires the page and its rows but not its shell;
+anonymous after a 추천 on the article itself, which retires the page and every part of it;
+and as a logged-in member. Then a profile of the renders after a write. Run by
+bench/run.py with the benchmark's settings and database:
 
     python bench/render_cpu.py <article id> [renders]
 
@@ -31,6 +33,7 @@ from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from board import invalidation  # noqa: E402
+from board.models import Post  # noqa: E402
 
 
 def timed(client, path, renders, headers, before=None):
@@ -67,14 +70,29 @@ def main():
     pages = {"list page 1": "/b/ainews/", "article (3 comments)": f"/b/ainews/{article}/"}
 
     def written():
-        # What a comment on the article does to the caches: its post, its board, 홈.
-        invalidation.post_changed(article, "ainews")
+        # What a 추천 on the article does to the caches: its post, its board, 홈 (a comment
+        # besides makes the sidebar's 최근 댓글 again: one query and a small render).
+        invalidation.post_counts_changed(article, "ainews")
 
+    in_board = Post.objects.visible().filter(board__slug="ainews").order_by("-id")
+    # A post on the same page of rows: the newest for list page 1, the next older one for the article.
+    neighbours = {
+        "list page 1": in_board.values_list("pk", flat=True).first(),
+        "article (3 comments)": in_board.filter(pk__lt=article).values_list("pk", flat=True).first(),
+    }
     results = {}
     for label, path in pages.items():
-        # Past the page cache, as after a write elsewhere (another post, another board): the
-        # page is made again, its parts (board/fragments.py) still hold.
+        # Past the page cache, as after a write elsewhere (another board): the page is made
+        # again, its parts (board/fragments.py) still hold.
         results[f"anonymous uncached: {label}"] = timed(anonymous, path, renders, bypass)
+        # After a 추천 on another post of the page: its row and the page are made again.
+        results[f"anonymous after a write beside it: {label}"] = timed(
+            anonymous,
+            path,
+            renders,
+            {},
+            before=lambda pk=neighbours[label]: invalidation.post_counts_changed(pk, "ainews"),
+        )
         # After a write to this article: the page and every part of it are made again.
         results[f"anonymous after a write to it: {label}"] = timed(anonymous, path, renders, {}, before=written)
         results[f"member: {label}"] = timed(member, path, renders, {})

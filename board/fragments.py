@@ -25,9 +25,12 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from . import invalidation
+from .sidebar import sidebar
 
 FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
 
@@ -126,3 +129,61 @@ def show_current(rows_html, current_pk=None):
         lambda match: CURRENT_ROW[match.group(2)] if int(match.group(1)) == current_pk else "", rows_html
     )
     return mark_safe(shown)  # noqa: S308 - escaped rows, with only the fixed markup above added
+
+
+# --- Shells: a page around its parts ------------------------------------------------------
+#
+# A page made again after a comment or a 추천 differs from the one before only in its parts
+# (the rows, the sidebar's 최근 댓글); what is around them, the *shell*, is cached with a
+# hole where each part goes, under versions that only a change to the page's frame retires
+# (invalidation.listing_version: a post written or deleted, a board renamed). The page is
+# the shell with its holes filled: no template is rendered for it.
+
+
+@functools.cache
+def _hole_mark():
+    return "@@" + hashlib.sha256(f"page-hole:{settings.SECRET_KEY}".encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _hole_pattern():
+    return re.compile(re.escape(_hole_mark()) + r":([a-z0-9_]+)@@")
+
+
+def hole(name):
+    """What a shell prints where the part `name` goes (a mark keyed like the member slots)."""
+    return mark_safe(f"{_hole_mark()}:{name}@@")  # noqa: S308 - a fixed mark
+
+
+def holes_for(values):
+    """{name: HTML} -> {name: its hole}; a part that shows nothing is rendered as it is (the
+    template may say "아직 글이 없습니다."), since only a write that retires the shell can
+    give it something to show."""
+    return {name: hole(name) if html else html for name, html in values.items()}
+
+
+SIDEBAR_HOLES = {"posts_html": "sidebar_posts", "recent_html": "sidebar_recent", "rest_html": "sidebar_rest"}
+
+
+def shell_context(context):
+    """A page's context for its shell: the sidebar's blocks are holes (a comment anywhere
+    changes 최근 댓글; they are cached on their own, sidebar.py)."""
+    return {**context, "sidebar": {block: hole(name) for block, name in SIDEBAR_HOLES.items()}}
+
+
+def fill_shell(shell, values):
+    """The page: the shell's holes filled from `values` and the current sidebar."""
+    blocks = sidebar()
+    values = {**values, **{name: blocks[block] for block, name in SIDEBAR_HOLES.items()}}
+    return _hole_pattern().sub(lambda match: values[match.group(1)], shell)
+
+
+def shell_response(request, name, versions, template, context, values):
+    """The page `template` renders from `context`, made from its shell (cached as the part
+    `name` under `versions`) with `values` ({context name: HTML}) filled into their holes."""
+
+    def render_shell():
+        return render_to_string(template, shell_context({**context, **holes_for(values)}), request)
+
+    shell = cached_parts(request, {"shell": Part(name, versions, render_shell)})["shell"]
+    return HttpResponse(fill_shell(shell, values))

@@ -6,6 +6,9 @@ defined here, and this module imports neither of them.
 
 Cached anonymous pages are keyed by *versions*: the site (홈, 새글, 전체 검색), each board by
 slug (its list pages) and each post (its article), plus "all", which every page depends on.
+Each board also has a *listing* version, for which posts it lists in which order and how
+many: a comment or a 추천 changes a row's counts but not that, so the pages' shells (the
+page around its rows, fragments.py) outlive it.
 A write replaces the versions of what it changed with new random tokens, so every page made
 under the old ones stops matching at once; nothing waits for a timeout. A version is a
 token, never a counter: one lost from the cache (evicted, a Redis restart) comes back as a
@@ -17,8 +20,9 @@ second one retires.
 
 | change | stale |
 |---|---|
-| post written, edited, deleted, hidden, pinned, voted on, commented on | its article, its board's lists, 홈/새글/검색 |
-| comment written, edited, deleted, hidden | as its post, plus the sidebar's 최근 댓글 |
+| post written, edited, deleted or moved | its article, its board's lists and listing, 홈/새글/검색 |
+| post voted on | its article, its board's lists, 홈/새글/검색 (not the listing) |
+| comment written, edited, deleted | as a vote, plus the sidebar's 최근 댓글 |
 | comment 추천ed or un-추천ed | its article only (its count, 베스트 댓글; lists show neither) |
 | 말머리 added, renamed or removed | the menu (it keeps each board's 말머리), every page (rows show the name) |
 | post moved | as a post, in both boards |
@@ -62,6 +66,10 @@ def board_version(slug):
     return f"board:{slug}"
 
 
+def listing_version(slug):
+    return f"listing:{slug}"
+
+
 def _apply(versions=(), forget=()):
     if versions:
         cache.set_many({version_key(name): new_version() for name in versions}, timeout=None)
@@ -81,8 +89,15 @@ def _now_and_at_commit(versions=(), forget=()):
 
 
 def post_changed(post_id, *board_slugs):
-    """A post's row, counters, comments or votes changed (in these boards: two on a move)."""
-    _now_and_at_commit([post_version(post_id), *(board_version(slug) for slug in board_slugs), SITE])
+    """A post was written, edited, deleted, hidden or moved (in these boards: two on a move):
+    its row and what its board lists."""
+    boards = [version(slug) for slug in board_slugs for version in (board_version, listing_version)]
+    _now_and_at_commit([post_version(post_id), *boards, SITE])
+
+
+def post_counts_changed(post_id, board_slug):
+    """A post's 추천/비추천 counts moved: its row and article, not what its board lists."""
+    _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE])
 
 
 def comment_changed(post_id, board_slug):

@@ -37,7 +37,7 @@ def cast_vote(*, user, post, value):
                 ups = 1 if value == PostVote.UP else -1
             # 추천 received earns the author points; a cancelled one takes them back.
             points.points_for_vote(post=post, change=ups)
-            invalidation.post_changed(post.pk, post.board.slug)
+            invalidation.post_counts_changed(post.pk, post.board.slug)
             Post.objects.filter(pk=post.pk).update(**changes)  # last: see add_comment
     except IntegrityError:
         # A simultaneous request from the same member created the vote first: keep it.

@@ -2,14 +2,24 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from .. import memberslots, permissions, viewcounts
 from ..forms import CommentForm
-from ..fragments import Part, cached_parts, show_current, variant
-from ..invalidation import board_version, post_version
+from ..fragments import (
+    Part,
+    cached_parts,
+    fill_shell,
+    hole,
+    holes_for,
+    shell_context,
+    shell_response,
+    show_current,
+    variant,
+)
+from ..invalidation import board_version, listing_version, post_version
 from ..models import Board, Comment, Post, PostVote, thread_items, thread_page, voted_comment_ids
 from ..pagecache import cached_for_readers, keep_private, placeholder
 from ..pagination import Pager, parse_page_number
@@ -35,15 +45,31 @@ LIST_PARAMETERS = ("page", "q", "field", "sort", "period", "category")
 @cached_for_readers("site")
 def home(request):
     # 홈 is one page for everyone: a board with a reading level is left out of it. Each
-    # board's rows are a part of their own: a write in one board leaves the others' alone.
+    # board's rows are a part of their own: a write in one board leaves the others' alone;
+    # the page around them is a shell that only a board's listing retires.
     boards = list(Board.objects.for_menu().filter(read_level__lte=1))
     parts = {board.slug: Part(f"home:{board.slug}", (board_version(board.slug),), home_rows(board)) for board in boards}
     rows = cached_parts(request, parts)
-    return render(request, "board/home.html", {"sections": [(board, rows[board.slug]) for board in boards]})
+    if not shares_parts(request):
+        return render(request, "board/home.html", {"sections": [(board, rows[board.slug]) for board in boards]})
+    values = {f"home_{i}": rows[board.slug] for i, board in enumerate(boards)}
+
+    def render_shell():
+        sections = [(board, hole(f"home_{i}") if values[f"home_{i}"] else "") for i, board in enumerate(boards)]
+        return render_to_string("board/home.html", shell_context({"sections": sections}), request)
+
+    versions = tuple(listing_version(board.slug) for board in boards)
+    shell = cached_parts(request, {"shell": Part(f"shell:home:{variant(request)}", versions, render_shell)})["shell"]
+    return HttpResponse(fill_shell(shell, values))
+
+
+def shares_parts(request):
+    """Whether this page is rendered to be shared (pagecache), so made from cached parts."""
+    return getattr(request, "page_versions", None) is not None
 
 
 # An unknown slug finds no cached page (only 200s are stored) and the view says 404.
-@cached_for_readers("board:{slug}", parameters=LIST_PARAMETERS, on_hit=count_search)
+@cached_for_readers("board:{slug}", "listing:{slug}", parameters=LIST_PARAMETERS, on_hit=count_search)
 def post_list(request, slug):
     board = get_object_or_404(Board, slug=slug)
     check_read_level(request.user, board)
@@ -61,26 +87,33 @@ def post_list(request, slug):
     (rows_html, _), notices_html = parts["rows"], parts.get("notices", "")
     if options.searching:
         count_search(request)
-    response = render(
-        request,
-        "board/post_list.html",
-        {
-            "board": board,
-            "pager": pager,
-            "rows_html": show_current(rows_html),
-            "notices_html": notices_html,
-            "options": options,
-            "sorts": SEARCH_SORTS if options.searching else SORTS,
-            "periods": PERIODS,
-            "fields": FIELD_LABELS,
-            "link_query": options.article_query(),
-            "total_label": total_label,
-            "pages_label": pages_label(pager, total_label),
-            "can_write": permissions.offers_writing(request.user, board),
-            "categories": categories,
-            "selected_category": category,
-        },
-    )
+    context = {
+        "board": board,
+        "pager": pager,
+        "rows_html": show_current(rows_html),
+        "notices_html": notices_html,
+        "options": options,
+        "sorts": SEARCH_SORTS if options.searching else SORTS,
+        "periods": PERIODS,
+        "fields": FIELD_LABELS,
+        "link_query": options.article_query(),
+        "total_label": total_label,
+        "pages_label": pages_label(pager, total_label),
+        "can_write": permissions.offers_writing(request.user, board),
+        "categories": categories,
+        "selected_category": category,
+    }
+    if plain and shares_parts(request):
+        response = shell_response(
+            request,
+            f"shell:list:{board.slug}:{variant(request)}:{pager.number}",
+            (listing_version(board.slug),),
+            "board/post_list.html",
+            context,
+            {"rows_html": context["rows_html"], "notices_html": notices_html},
+        )
+    else:
+        response = render(request, "board/post_list.html", context)
     return keep_private(response) if board.read_level > 1 else response
 
 
@@ -100,7 +133,9 @@ def chosen_category(categories, options):
     raise Http404("이 게시판에 없는 말머리입니다.")
 
 
-@cached_for_readers("post:{post_id}", "board:{slug}", parameters=("cpage",), live=viewcounts.article_view_count)
+@cached_for_readers(
+    "post:{post_id}", "board:{slug}", "listing:{slug}", parameters=("cpage",), live=viewcounts.article_view_count
+)
 def post_detail(request, slug, post_id):
     post = get_post(slug, post_id, request.user)
     check_read_level(request.user, post.board)
@@ -112,15 +147,61 @@ def post_detail(request, slug, post_id):
 def render_article(request, post, *, view_count=None, status=200, comment_form=None, error=None):
     """The article page; also the page a refused comment or vote is shown on, with its
     message. `view_count` is the text shown as "N 조회" (the live placeholder on the article
-    itself; the stored number otherwise).
-
-    Two parts of it are cached on their own (fragments.py) when the page is one readers
-    share: the article with its comments, under the post's version, and the board's rows
-    under it, under the board's (shared with the list page and every article on it)."""
-    board = post.board
+    itself; the stored number otherwise)."""
+    if shares_parts(request):
+        return shared_article(request, post, view_count)
     options = ListOptions.from_request(request)
+    context, slots = article_context(request, post, view_count, options, comment_form, error)
+    context["rows_html"] = show_current(context["rows_html"], post.pk)
+    response = render(request, "board/post_detail.html", context, status=status)
+    if slots is not None:  # a page members share whose versions were just started
+        response.member_slots = slots
+    return response
+
+
+def shared_article(request, post, view_count):
+    """The article page as readers share it, made of parts cached on their own
+    (fragments.py): the article with its comments under the post's version; the board's
+    rows under it under the board's (shared with the list page and every article on it);
+    and the shell around them, under the post's version and its board's listing, which
+    knows the list page the article is on. After a comment elsewhere in the board, only the
+    rows are put together again."""
+    board, options = post.board, ListOptions.from_request(request)
+    made = {}
+
+    def render_shell():
+        context, slots = article_context(request, post, view_count, options)
+        made["rows_html"] = context["rows_html"]
+        shell = render_to_string(
+            "board/post_detail.html",
+            shell_context({**context, **holes_for({"rows_html": context["rows_html"]})}),
+            request,
+        )
+        return shell, context["pager"].number, slots
+
+    cpage = parse_page_number(request.GET.get("cpage"))  # the page shown, not what was typed
+    name = f"shell:article:{post.pk}:{variant(request)}:{cpage}"
+    versions = (post_version(post.pk), listing_version(board.slug))
+    shell, page, slots = cached_parts(request, {"shell": Part(name, versions, render_shell)})["shell"]
+    if "rows_html" in made:
+        rows_html = made["rows_html"]
+    else:
+        pager = Pager.for_total(page, board.post_count, board.page_size)
+        rows_html, _ = cached_parts(request, {"rows": rows_part(request, board, pager, None, options, plain=True)})[
+            "rows"
+        ]
+    response = HttpResponse(fill_shell(shell, {"rows_html": show_current(rows_html, post.pk)}))
+    if slots is not None:
+        response.member_slots = slots
+    return response
+
+
+def article_context(request, post, view_count, options, comment_form=None, error=None):
+    """(the article page's context, what its member slots need or None). The article with
+    its comments and the rows under it are parts (cached on a page readers share)."""
+    board = post.board
     pager, total_label, rows = article_list(request, post, options)
-    cpage = parse_page_number(request.GET.get("cpage"))  # the part is the page shown, not what was typed
+    cpage = parse_page_number(request.GET.get("cpage"))
     parts = cached_parts(
         request,
         {
@@ -135,30 +216,23 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     article_html, comments_html, slots = parts["article"]
     rows_html, window = parts["rows"]
     newer, older = neighbours(window, post)
-    response = render(
-        request,
-        "board/post_detail.html",
-        {
-            "board": board,
-            "post": post,
-            "article_html": article_html,
-            "comments_html": comments_html,
-            "rows_html": show_current(rows_html, post.pk),
-            "can_write": permissions.offers_writing(request.user, board),
-            "pager": pager,
-            "newer_post": newer,
-            "older_post": older,
-            "list_base": board.get_absolute_url(),
-            "link_query": options.article_query(),
-            "options": options,
-            "total_label": total_label,
-            "pages_label": pages_label(pager, total_label),
-        },
-        status=status,
-    )
-    if slots is not None:
-        response.member_slots = slots
-    return response
+    context = {
+        "board": board,
+        "post": post,
+        "article_html": article_html,
+        "comments_html": comments_html,
+        "rows_html": rows_html,
+        "can_write": permissions.offers_writing(request.user, board),
+        "pager": pager,
+        "newer_post": newer,
+        "older_post": older,
+        "list_base": board.get_absolute_url(),
+        "link_query": options.article_query(),
+        "options": options,
+        "total_label": total_label,
+        "pages_label": pages_label(pager, total_label),
+    }
+    return context, slots
 
 
 def article_part(request, post, view_count, comment_form, error, options):

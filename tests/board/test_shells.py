@@ -1,0 +1,129 @@
+"""Pages made of a cached shell with their parts filled in (board/fragments.py): after a
+comment or a 추천, the page around the rows is not rendered again, yet every reader sees
+the same page a whole render gives, with the change in it."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from board import fragments, invalidation, services
+from board.models import PostVote
+from tests.conftest import main_text, member_client, page_text
+
+PAGE_TEMPLATES = {"board/home.html", "board/post_list.html", "board/post_detail.html"}
+
+
+def pages_rendered(response):
+    return PAGE_TEMPLATES & {template.name for template in response.templates}
+
+
+def row_of(page, title):
+    match = re.search(rf'<li class="post-row[^"]*">(?:(?!</li>).)*{title}(?:(?!</li>).)*</li>', page, re.S)
+    assert match, title
+    return match.group(0)
+
+
+def read_twice(client, *urls):
+    for url in urls:
+        client.get(url)
+        client.get(url)  # the first starts the page's versions and stores nothing
+
+
+def without_view_count(content):
+    # The article's view count is filled into every response, cached or not, and each read
+    # before this one added to it.
+    return re.sub(rb"[\d,]+(</strong>|</span>)? \xec\xa1\xb0\xed\x9a\x8c", b"N \xec\xa1\xb0\xed\x9a\x8c", content)
+
+
+def test_a_page_made_from_its_shell_is_the_page_rendered_whole(settings, make_post, make_comment, make_board):
+    make_board(slug="empty", name="빈 게시판")  # 홈 says "아직 글이 없습니다." for it, as a whole render does
+    posts = [make_post(title=f"글 {n}") for n in range(3)]
+    make_comment(posts[1], body="댓글 하나")
+    urls = ["/", "/b/ainews/", posts[1].get_absolute_url(), "/b/empty/"]
+    cache_seconds, settings.BOARD_PAGE_CACHE_SECONDS = settings.BOARD_PAGE_CACHE_SECONDS, 0
+    whole = {url: without_view_count(Client().get(url).content) for url in urls}
+    settings.BOARD_PAGE_CACHE_SECONDS = cache_seconds
+    read_twice(Client(), *urls)
+
+    for board in ("ainews", "empty"):  # what a 추천 retires: the pages, not their shells
+        invalidation.post_counts_changed(posts[0].pk, board)
+
+    for url in urls:
+        response = Client().get(url)
+        assert response.status_code == 200 and "X-Page-Cache" not in response
+        assert not pages_rendered(response), url
+        assert without_view_count(response.content) == whole[url], url
+        assert fragments.hole("x")[:18] not in response.content.decode()
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "member"])
+def test_a_comment_elsewhere_shows_in_the_rows_and_the_sidebar_of_a_page_from_its_shell(
+    reader, make_post, make_comment, make_user
+):
+    read, commented = make_post(title="읽는 글"), make_post(title="댓글 받을 글")
+    client = member_client(make_user(nickname="읽는회원")) if reader == "member" else Client()
+    read_twice(client, read.get_absolute_url(), "/b/ainews/", "/")
+
+    make_comment(commented, body="사이드바에 보일 새 댓글")
+
+    for url in (read.get_absolute_url(), "/b/ainews/", "/"):
+        response = client.get(url)
+        page = response.content.decode()
+        assert not pages_rendered(response), url
+        assert 'title="댓글 1개"' in row_of(page, "댓글 받을 글")
+        assert "사이드바에 보일 새 댓글" in page_text(response) and "사이드바에 보일 새 댓글" not in main_text(response)
+        if reader == "member":
+            assert "읽는회원" in page_text(response) and "로그인" not in page_text(response)
+
+
+def test_a_vote_shows_in_the_rows_of_a_page_from_its_shell_and_in_its_article(make_post, make_user):
+    voted, other = make_post(title="추천 받을 글"), make_post(title="옆 글")
+    read_twice(Client(), "/b/ainews/", other.get_absolute_url(), voted.get_absolute_url())
+
+    services.cast_vote(user=make_user(), post=voted, value=PostVote.UP)
+
+    for url in ("/b/ainews/", other.get_absolute_url()):
+        response = Client().get(url)
+        assert not pages_rendered(response)
+        assert "<span>1 추천</span>" in row_of(response.content.decode(), "추천 받을 글")
+    response = Client().get(voted.get_absolute_url())  # its own shell holds the article: made again
+    assert pages_rendered(response) == {"board/post_detail.html"}
+
+
+def test_a_new_post_retires_the_shells_of_its_board(make_post, make_board):
+    board = make_board(slug="small", name="작은 게시판", page_size=2)
+    first = make_post(board=board, title="첫 글")
+    read_twice(Client(), "/b/small/", first.get_absolute_url(), "/")
+    assert "전체 1건" in page_text(Client().get("/b/small/"))
+
+    newest = make_post(board=board, title="새로 쓴 글")
+
+    listing = Client().get("/b/small/")
+    assert "전체 2건" in page_text(listing) and "새로 쓴 글" in main_text(listing)
+    article = Client().get(first.get_absolute_url()).content.decode()
+    assert re.search(rf'이전글</span> <a href="/b/small/{newest.pk}/" rel="prev">새로 쓴 글</a>', article)
+    assert "새로 쓴 글" in main_text(Client().get("/"))
+
+
+def test_a_boards_first_post_reaches_home_through_its_shell(make_board, make_post):
+    quiet = make_board(slug="quiet", name="조용한 게시판")
+    read_twice(Client(), "/")
+    empty_before = main_text(Client().get("/")).count("아직 글이 없습니다.")
+
+    make_post(board=quiet, title="첫 소식")
+
+    text = main_text(Client().get("/"))
+    assert "조용한 게시판 첫 소식" in text and text.count("아직 글이 없습니다.") == empty_before - 1
+
+
+def test_a_title_spelling_out_a_hole_stays_text(make_post):
+    # The real holes carry a digest of SECRET_KEY; a writer can only guess at one.
+    post = make_post(title="제목 @@0123456789abcdef:rows_html@@")
+    read_twice(Client(), "/b/ainews/", post.get_absolute_url())
+    invalidation.post_counts_changed(post.pk, "ainews")
+
+    for url in ("/b/ainews/", post.get_absolute_url()):
+        response = Client().get(url)
+        assert not pages_rendered(response) or url == post.get_absolute_url()
+        assert "제목 @@0123456789abcdef:rows_html@@" in response.content.decode()
