@@ -9,8 +9,8 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
 from .. import memberslots
-from ..fragments import Part, cached_batch, variant
-from ..invalidation import board_version, post_version
+from ..fragments import Part, cached_batch, cached_parts, variant
+from ..invalidation import board_version, listing_version, post_version
 from ..models import Post, attach_tags, thread_items
 from ..templatetags.board_tags import post_rows
 
@@ -75,22 +75,40 @@ class Row(NamedTuple):
     title: str
 
 
-def board_rows(board, ids):
+def board_rows(board, ids, *, notice=False):
     """{id: Row} for these posts of the board, in one query and one for their tags (a post
-    gone since its id was read is left out)."""
+    gone since its id was read is left out). 공지 rows have no 열람중 marks."""
     posts = Post.objects.for_list().in_id_order(ids)
     attach_tags(posts)
     return {
-        post.pk: Row(str(post_rows([post], board.slug, show_tags=True, mark_current=True)), post.title)
+        post.pk: Row(
+            str(post_rows([post], board.slug, notice=notice, show_tags=True, mark_current=not notice)), post.title
+        )
         for post in posts
     }
 
 
-def notice_rows(board):
+def notice_rows(request, board):
+    """The 공지 rows of the board's first list page, put together from parts: which posts
+    (under the board's listing: pinning one retires every page anyway), and each row under
+    its post's version, so that a comment or a 추천 elsewhere reads no 공지 again."""
+
     def render_rows():
-        notices = list(Post.objects.visible().in_board(board).notices().for_list().newest_first())
-        attach_tags(notices)
-        return post_rows(notices, board.slug, notice=True, show_tags=True)
+        ids = cached_parts(
+            request,
+            {
+                "ids": Part(
+                    f"notice-ids:{board.slug}",
+                    (listing_version(board.slug),),
+                    lambda: list(
+                        Post.objects.visible().in_board(board).notices().newest_first().values_list("pk", flat=True)
+                    ),
+                )
+            },
+        )["ids"]
+        entries = {pk: (f"notice:{pk}", (post_version(pk),)) for pk in ids}
+        rows = cached_batch(request, entries, lambda missing: board_rows(board, missing, notice=True))
+        return mark_safe("".join(rows[pk].html for pk in ids if pk in rows))  # noqa: S308 - rows Jinja2 escaped
 
     return render_rows
 

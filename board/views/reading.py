@@ -82,7 +82,7 @@ def post_list(request, slug):
     plain = is_plain_list(options, category)
     parts = {"rows": rows_part(request, board, pager, fetch, options, plain)}
     if pager.number == 1 and plain:
-        parts["notices"] = Part(f"notices:{board.slug}", (board_version(board.slug),), notice_rows(board))
+        parts["notices"] = Part(None, (), notice_rows(request, board))  # made of parts of its own
     parts = cached_parts(request, parts)
     (rows_html, _), notices_html = parts["rows"], parts.get("notices", "")
     if options.searching:

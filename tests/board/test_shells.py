@@ -127,3 +127,20 @@ def test_a_title_spelling_out_a_hole_stays_text(make_post):
         response = Client().get(url)
         assert not pages_rendered(response) or url == post.get_absolute_url()
         assert "제목 @@0123456789abcdef:rows_html@@" in response.content.decode()
+
+
+def test_notices_are_read_again_only_when_one_of_them_changed(make_post, make_comment, django_assert_max_num_queries):
+    notice, post = make_post(title="공지 글", is_notice=True), make_post(title="보통 글")
+    read_twice(Client(), "/b/ainews/")
+
+    make_comment(post, body="보통 글에 댓글")
+    with django_assert_max_num_queries(8) as captured:
+        page = Client().get("/b/ainews/").content.decode()
+    assert not any(re.search(r'WHERE .*"is_notice"', query["sql"]) for query in captured.captured_queries)
+    rows_read = [query["sql"] for query in captured.captured_queries if '"board_post"."id" IN' in query["sql"]]
+    assert len(rows_read) == 1 and f"IN ({post.pk})" in rows_read[0]  # the 공지's row came from the cache
+    assert "is-notice" in row_of(page, "공지 글") and 'title="댓글 1개"' in row_of(page, "보통 글")
+
+    make_comment(notice, body="공지에 댓글")
+    page = Client().get("/b/ainews/").content.decode()
+    assert 'title="댓글 1개"' in row_of(page, "공지 글")
