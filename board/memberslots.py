@@ -77,12 +77,12 @@ class _Member:
     is_authenticated = True
 
 
-@functools.lru_cache(maxsize=4096)
-def vote_box(facts, is_author, my_vote):
-    """A member's 추천/비추천 box, made once per process for each post's counts and each state
-    (the author's, not voted, 추천, 비추천), with a stand-in for the member's CSRF token."""
-    pk, upvotes, downvotes, slug, use_downvote = facts
-    post = {"pk": pk, "upvote_count": upvotes, "downvote_count": downvotes}
+UP_STANDIN, DOWN_STANDIN = "@@up@@", "@@down@@"  # a post's counts in markup made once per process
+
+
+@functools.lru_cache(maxsize=256)
+def _vote_box(slug, use_downvote, is_author, my_vote):
+    post = {"pk": UNKNOWN_ID, "upvote_count": UP_STANDIN, "downvote_count": DOWN_STANDIN}
     context = {
         "post": post,
         "board": {"slug": slug, "use_downvote": use_downvote},
@@ -92,6 +92,26 @@ def vote_box(facts, is_author, my_vote):
         "csrf_token": CSRF_STANDIN,
     }
     return render_to_string("board/_vote_box.html", context)
+
+
+def vote_box(facts, is_author, my_vote):
+    """A member's 추천/비추천 box, made once per process for each board and state (the
+    author's, not voted, 추천, 비추천) with stand-ins for the post's id and counts (which a
+    추천 changes on every vote) and the member's CSRF token."""
+    pk, upvotes, downvotes, slug, use_downvote = facts
+    markup = _vote_box(slug, use_downvote, is_author, my_vote)
+    return (
+        markup.replace(str(UNKNOWN_ID), str(pk))
+        .replace(UP_STANDIN, f"{upvotes:,}")
+        .replace(DOWN_STANDIN, f"{downvotes:,}")
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def own_controls(kind, own, slug=""):
+    """수정/삭제 (or 신고) under a post or a comment, made once per process for each kind and
+    board, with a stand-in for the id."""
+    return render_to_string("board/_own_controls.html", {"kind": kind, "own": own, "slug": slug, "pk": UNKNOWN_ID})
 
 
 @functools.cache
@@ -194,17 +214,14 @@ class _Filler:
     def make_post_controls(self):
         post = self.page["post"]
         own = post["author_id"] == self.user.pk
-        return render_to_string(
-            "board/_own_controls.html",
-            {"kind": "post", "own": own, "slug": post["board"]["slug"], "pk": post["pk"]},
-        )
+        return own_controls("post", own, post["board"]["slug"]).replace(str(UNKNOWN_ID), str(post["pk"]))
 
     def comment_controls(self, pk):
         author_id, deleted, *_ = self.page.get("comments", {}).get(pk, (None, True))
         if author_id == self.user.pk:
             if deleted:
                 return b""
-            return render_to_string("board/_own_controls.html", {"kind": "comment", "own": True, "pk": pk}).encode()
+            return own_controls("comment", True).replace(str(UNKNOWN_ID), str(pk)).encode()
         if "report" not in self.values:
             url = reverse("board:report_comment", args=[UNKNOWN_ID]).replace(str(UNKNOWN_ID), "{}")
             self.values["report"] = f'<a href="{url}">신고</a>'

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from board import fragments, invalidation, services
-from board.models import PostVote
-from tests.conftest import main_text, member_client, page_text
+from board.models import Post, PostVote
+from tests.conftest import main_text, member_client, page_text, shared_page
 
 PAGE_TEMPLATES = {"board/home.html", "board/post_list.html", "board/post_detail.html"}
 
@@ -144,3 +144,19 @@ def test_notices_are_read_again_only_when_one_of_them_changed(make_post, make_co
     make_comment(notice, body="공지에 댓글")
     page = Client().get("/b/ainews/").content.decode()
     assert 'title="댓글 1개"' in row_of(page, "공지 글")
+
+
+def test_a_members_vote_box_and_controls_carry_their_posts_id_and_counts(make_post, make_user):
+    # Made once per process with stand-ins (memberslots.vote_box, own_controls): each page
+    # gets its own post's id and counts.
+    writer = make_user(nickname="글쓴회원")
+    first, second = make_post(title="첫 글", author=writer), make_post(title="둘째 글", author=writer)
+    Post.objects.filter(pk=second.pk).update(upvote_count=1234, downvote_count=5)
+    reader = member_client(make_user())
+    for post, up in ((first, "0"), (second, "1,234")):
+        page = shared_page(reader, post.get_absolute_url()).content.decode()
+        assert f'action="/b/ainews/{post.pk}/vote/"' in page
+        assert f'추천 <strong data-count="up">{up}</strong>' in page
+        assert f'href="/b/ainews/{post.pk}/report/"' in page
+        own = shared_page(member_client(writer), post.get_absolute_url()).content.decode()
+        assert f'href="/b/ainews/{post.pk}/edit/"' in own and f'href="/b/ainews/{post.pk}/delete/"' in own
