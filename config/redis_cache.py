@@ -130,6 +130,11 @@ class FailSoftMixin:
     def available(self):
         return self.breaker.allows() and not self.breaker.down
 
+    def validate_key(self, key):
+        """Nothing to check: both backends take any key (the file cache hashes it, Redis keys
+        are binary-safe). Django's check, written for memcached, walks every character of
+        every key in Python: a page made of parts asks for a dozen long keys."""
+
     def get(self, key, default=None, version=None):
         return self._guard(lambda: super(FailSoftMixin, self).get(key, default, version), default)
 

@@ -81,17 +81,24 @@ class ListOptions:
             limit = count_limit(page, board.page_size)
             count = results.count(limit)
             return search_page(results), count, count_label(count, limit)
+        if category is None and self.sort != "popular":
+            # The board's own list in one of its orders: the total is kept on the board, and the
+            # query is built only if a page of rows must be read (a shared page's come from the
+            # cache, fragments.py).
+            def fetch(offset, limit):
+                return Post.objects.visible().in_board(board).sorted_by(self.sort).for_list().page(offset, limit)
+
+            return fetch, board.post_count, f"{board.post_count:,}"
         posts = Post.objects.visible().in_board(board)
         if category is not None:
             # Counted in post_category_visible_idx; Board.post_count is the whole board's.
             posts = posts.in_category(category)
         if self.sort == "popular":
             since = timezone.now() - timedelta(days=PERIODS[self.period][1])
-            ordered, total = posts.popular_since(since), None
+            ordered = posts.popular_since(since)
         else:
             ordered = posts.sorted_by(self.sort)
-            total = board.post_count if category is None else None
-        total = ordered.count() if total is None else total
+        total = ordered.count()
         return ordered.for_list().page, total, f"{total:,}"
 
 
