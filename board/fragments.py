@@ -171,19 +171,42 @@ def shell_context(context):
     return {**context, "sidebar": {block: hole(name) for block, name in SIDEBAR_HOLES.items()}}
 
 
+def sidebar_values():
+    """{hole: HTML} of the sidebar's blocks as they are now (one cache round trip)."""
+    blocks = sidebar()
+    return {name: blocks[block] for block, name in SIDEBAR_HOLES.items()}
+
+
 def fill_shell(shell, values):
     """The page: the shell's holes filled from `values` and the current sidebar."""
-    blocks = sidebar()
-    values = {**values, **{name: blocks[block] for block, name in SIDEBAR_HOLES.items()}}
+    values = {**values, **sidebar_values()}
     return _hole_pattern().sub(lambda match: values[match.group(1)], shell)
 
 
-def shell_response(request, name, versions, template, context, values):
-    """The page `template` renders from `context`, made from its shell (cached as the part
-    `name` under `versions`) with `values` ({context name: HTML}) filled into their holes."""
+@functools.cache
+def _hole_bytes_pattern():
+    return re.compile(re.escape(_hole_mark().encode()) + rb":([a-z0-9_]+)@@")
+
+
+def fill_holes(content, values):
+    """A response's bytes with every hole filled from `values` (the sidebar's included)."""
+    return _hole_bytes_pattern().sub(lambda match: values[match.group(1).decode()].encode(), content)
+
+
+def shell_response(request, name, versions, template, context, values, args):
+    """The page `template` renders from `context`, as its shell (cached as the part `name`
+    under `versions`) with holes for `values` ({context name: HTML}) and the sidebar. The
+    response keeps its holes: the page cache fills them and stores the page with them, and
+    makes the values again from `args` when a write changed them (pagecache `refreshed`)."""
 
     def render_shell():
         return render_to_string(template, shell_context({**context, **holes_for(values)}), request)
 
     shell = cached_parts(request, {"shell": Part(name, versions, render_shell)})["shell"]
-    return HttpResponse(fill_shell(shell, values))
+    return refreshed_response(shell, values, args)
+
+
+def refreshed_response(shell, values, args):
+    response = HttpResponse(shell)
+    response.refreshed_parts = {"values": {**values, **sidebar_values()}, "args": args}
+    return response

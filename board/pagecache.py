@@ -20,8 +20,15 @@ retired with every other page by the board's save (invalidation.board_changed).
 
 A page may hold *live* values that are never cached, such as an article's view count: the
 view puts `placeholder(name)` where the value goes, and the decorator's `live` function
-supplies the values for every response it sends, cached or fresh, for members too. That
-is the only place a response's bytes are rewritten.
+supplies the values for every response it sends, cached or fresh, for members too.
+
+A page may also keep *refreshed* parts: a board's rows under an article or on its list
+change with every comment and 추천 in the board, the page around them only when the board's
+listing does. Such a page is stored with holes where those parts go (fragments.hole) and
+the parts as last made, with the token of the version they were made under (the board's);
+each response has them filled in, and one whose token is stale gets them made again first
+(from the cached rows, fragments.py) and stores them with the page. A page that keeps no
+refreshed part (a search, a sorted list) depends on that version like on any other.
 """
 
 import functools
@@ -34,7 +41,7 @@ from django.http import HttpResponse
 
 from accounts import confirmation
 
-from . import invalidation, memberslots
+from . import fragments, invalidation, memberslots
 
 PAGE_KEY_PREFIX = "pagecache:page:"
 MEMBER_PAGE_KEY_PREFIX = "pagecache:member:"
@@ -45,7 +52,7 @@ def placeholder(name):
     return f"@@live:{name}@@"
 
 
-def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None):
+def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, refreshed=None):
     """Serve this view's page from the cache to anonymous readers.
 
     versions: the names the page depends on, formatted with the view's URL arguments
@@ -55,6 +62,9 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None):
     on_hit(request, **kwargs): work a cache hit must still do (count a search).
     live(request, response, **kwargs) -> {name: text}: the live values of a 200 page,
         filled into its placeholders; it may set cookies on the response.
+    refreshed: (version, fill): the version the page's refreshed parts are made under, and
+        fill(request, response, **kwargs) -> {hole: HTML}, which makes them again from
+        `response.refreshed_parts["args"]` (set by the view with the parts' first "values").
     """
 
     def decorator(view):
@@ -65,14 +75,19 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None):
                 request.member_slots = shared_by_members
                 prefix = MEMBER_PAGE_KEY_PREFIX if shared_by_members else PAGE_KEY_PREFIX
                 names = [name.format(**kwargs) for name in versions]
-                cached, key, current = lookup(request, names, prefix)
+                extra = refreshed[0].format(**kwargs) if refreshed else None
+                cached, key, current, token = lookup(request, names, prefix, extra)
                 if current is not None:
                     # The parts of the page (fragments.py) are cached under the same versions.
                     request.page_versions = dict(zip((invalidation.EVERYTHING, *names), current, strict=True))
+                    if extra:
+                        request.page_versions[extra] = token
                 if cached is not None and not bypassed(request):
                     if on_hit:
                         on_hit(request, **kwargs)
                     response = respond(cached)
+                    if refreshed and refresh(request, response, token, refreshed[1], kwargs):
+                        store(key, current, response, token)
                 else:
                     try:
                         response = view(request, *args, **kwargs)
@@ -81,7 +96,11 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None):
                         # alone: with their own name, not slots nobody fills.
                         request.member_slots = False
                         raise
-                    store(key, current, response)
+                    if getattr(response, "refreshed_parts", None) is not None:
+                        response.refreshed_parts["token"] = token
+                    store(key, current, response, token)
+                if getattr(response, "refreshed_parts", None) is not None:
+                    response.content = fragments.fill_holes(response.content, response.refreshed_parts["values"])
                 if shared_by_members:
                     memberslots.fill(request, response)
             else:
@@ -131,27 +150,47 @@ def shareable_by_members(request, parameters=("page",)):
     return len(get_messages(request)) == 0
 
 
-def lookup(request, names, prefix=PAGE_KEY_PREFIX):
-    """(cached page or None, its key, the versions it must match), in one cache round trip.
+def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None):
+    """(cached page or None, its key, the versions it must match, the token of the `extra`
+    version its refreshed parts are made under), in one cache round trip.
 
     The versions a page was made under are stored with it; a page made before a write
-    retired one of them no longer matches and is made again.
+    retired one of them no longer matches and is made again. A page stored without
+    refreshed parts must match the `extra` version too.
     """
     key = prefix + hashlib.sha256(request.get_full_path().encode()).hexdigest()
     version_keys = [invalidation.version_key(name) for name in (invalidation.EVERYTHING, *names)]
-    found = cache.get_many([key, *version_keys])
-    missing = [version_key for version_key in version_keys if version_key not in found]
+    extra_key = [invalidation.version_key(extra)] if extra else []
+    found = cache.get_many([key, *version_keys, *extra_key])
+    missing = [version_key for version_key in (*version_keys, *extra_key) if version_key not in found]
     if missing:
         # Never set, or lost: start a new version. This request stores nothing (another
         # process may be starting the same version with another token); the next one does.
         for version_key in missing:
             cache.add(version_key, invalidation.new_version(), timeout=None)
-        return None, key, None
+        return None, key, None, None
     current = tuple(found[version_key] for version_key in version_keys)
+    token = found[extra_key[0]] if extra else None
     entry = found.get(key)
-    if entry is not None and entry[0] == current:
-        return entry[1], key, current
-    return None, key, current
+    if entry is None or entry[0] != current:
+        return None, key, current, token
+    content = entry[1]
+    refreshed_parts = content[3] if len(content) > 3 else None
+    if extra and refreshed_parts is None and (len(entry) < 3 or entry[2] != token):
+        return None, key, current, token
+    return content, key, current, token
+
+
+def refresh(request, response, token, fill, kwargs):
+    """Make a cached page's refreshed parts again if the version they were made under has
+    moved on; whether it did (the page is then stored again with them)."""
+    parts = getattr(response, "refreshed_parts", None)
+    if parts is None or parts["token"] == token:
+        return False
+    parts = {**parts, "token": token}
+    response.refreshed_parts = parts
+    parts["values"] = fill(request, response, **kwargs)
+    return True
 
 
 def keep_private(response):
@@ -160,18 +199,26 @@ def keep_private(response):
     return response
 
 
-def store(key, current, response):
+def store(key, current, response, token=None):
     if current is not None and response.status_code == 200 and not getattr(response, "keep_private", False):
         # What the member slots need besides the page (its post's author, its comments'
-        # authors): set by the view on a page rendered with slots, None otherwise.
-        content = (response.content, response["Content-Type"], getattr(response, "member_slots", None))
-        cache.set(key, (current, content), settings.BOARD_PAGE_CACHE_SECONDS)
+        # authors): set by the view on a page rendered with slots, None otherwise. The
+        # content still has its refreshed parts' holes; the parts are kept beside it.
+        content = (
+            response.content,
+            response["Content-Type"],
+            getattr(response, "member_slots", None),
+            getattr(response, "refreshed_parts", None),
+        )
+        cache.set(key, (current, content, token), settings.BOARD_PAGE_CACHE_SECONDS)
 
 
 def respond(cached):
-    content, content_type, *slots = cached  # pages stored before member slots had two parts
+    content, content_type, *rest = cached  # pages stored before member slots had two parts
     response = HttpResponse(content, content_type=content_type)
-    response.member_slots = slots[0] if slots else None
+    response.member_slots = rest[0] if rest else None
+    if len(rest) > 1 and rest[1] is not None:
+        response.refreshed_parts = dict(rest[1])
     response["X-Page-Cache"] = "hit"
     return response
 

@@ -9,10 +9,12 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
 from .. import memberslots
-from ..fragments import Part, cached_batch, cached_parts, variant
+from ..fragments import Part, cached_batch, cached_parts, show_current, sidebar_values, variant
 from ..invalidation import board_version, listing_version, post_version
-from ..models import Post, attach_tags, thread_items
+from ..models import Board, Post, attach_tags, thread_items
+from ..pagination import Pager
 from ..templatetags.board_tags import post_rows
+from .listing import ListOptions
 
 HOME_POSTS_PER_BOARD = 6
 
@@ -66,6 +68,29 @@ def rows_part(request, board, pager, fetch, options, plain):
     if plain:
         return Part(f"rows:{board.slug}:{pager.number}", (board_version(board.slug),), render_plain_page)
     return Part(None, (), render_page)
+
+
+def rows_args(board, page, *, current=None, notices=False):
+    """What refreshed_rows needs to make a page's rows again (kept with the cached page)."""
+    return {"board": (board.pk, board.page_size), "page": page, "current": current, "notices": notices}
+
+
+def refreshed_rows(request, response, slug, args=None, **_):
+    """The rows (and 공지) of a cached list page or article, which a comment or a 추천 in
+    the board changes while the page around them stays (pagecache `refreshed`), with the
+    sidebar as it is now: from the cached rows (fragments.py), made again where they moved."""
+    args = args or response.refreshed_parts["args"]
+    board_id, per_page = args["board"]
+    board = Board(pk=board_id, slug=slug, page_size=per_page)  # all the rows ask of it
+    pager = Pager.for_total(args["page"], args["page"] * per_page, per_page)
+    parts = {"rows": rows_part(request, board, pager, None, ListOptions.from_request(request), plain=True)}
+    if args["notices"]:
+        parts["notices"] = Part(None, (), notice_rows(request, board))
+    made = cached_parts(request, parts)
+    values = {"rows_html": show_current(made["rows"][0], args["current"]), **sidebar_values()}
+    if args["notices"]:
+        values["notices_html"] = made["notices"]
+    return values
 
 
 class Row(NamedTuple):

@@ -14,6 +14,7 @@ from ..fragments import (
     fill_shell,
     hole,
     holes_for,
+    refreshed_response,
     shell_context,
     shell_response,
     show_current,
@@ -37,7 +38,7 @@ from .listing import (
     search_page,
 )
 from .lookups import get_post
-from .parts import comment_markup, home_rows, notice_rows, rows_part
+from .parts import comment_markup, home_rows, notice_rows, refreshed_rows, rows_args, rows_part
 
 LIST_PARAMETERS = ("page", "q", "field", "sort", "period", "category")
 
@@ -69,7 +70,9 @@ def shares_parts(request):
 
 
 # An unknown slug finds no cached page (only 200s are stored) and the view says 404.
-@cached_for_readers("board:{slug}", "listing:{slug}", parameters=LIST_PARAMETERS, on_hit=count_search)
+@cached_for_readers(
+    "listing:{slug}", parameters=LIST_PARAMETERS, on_hit=count_search, refreshed=("board:{slug}", refreshed_rows)
+)
 def post_list(request, slug):
     board = get_object_or_404(Board, slug=slug)
     check_read_level(request.user, board)
@@ -111,6 +114,7 @@ def post_list(request, slug):
             "board/post_list.html",
             context,
             {"rows_html": context["rows_html"], "notices_html": notices_html},
+            rows_args(board, pager.number, notices=pager.number == 1),
         )
     else:
         response = render(request, "board/post_list.html", context)
@@ -134,7 +138,11 @@ def chosen_category(categories, options):
 
 
 @cached_for_readers(
-    "post:{post_id}", "board:{slug}", "listing:{slug}", parameters=("cpage",), live=viewcounts.article_view_count
+    "post:{post_id}",
+    "listing:{slug}",
+    parameters=("cpage",),
+    live=viewcounts.article_view_count,
+    refreshed=("board:{slug}", refreshed_rows),
 )
 def post_detail(request, slug, post_id):
     post = get_post(slug, post_id, request.user)
@@ -183,14 +191,12 @@ def shared_article(request, post, view_count):
     name = f"shell:article:{post.pk}:{variant(request)}:{cpage}"
     versions = (post_version(post.pk), listing_version(board.slug))
     shell, page, slots = cached_parts(request, {"shell": Part(name, versions, render_shell)})["shell"]
+    args = rows_args(board, page, current=post.pk)
     if "rows_html" in made:
-        rows_html = made["rows_html"]
+        values = {"rows_html": show_current(made["rows_html"], post.pk)}
     else:
-        pager = Pager.for_total(page, board.post_count, board.page_size)
-        rows_html, _ = cached_parts(request, {"rows": rows_part(request, board, pager, None, options, plain=True)})[
-            "rows"
-        ]
-    response = HttpResponse(fill_shell(shell, {"rows_html": show_current(rows_html, post.pk)}))
+        values = refreshed_rows(request, None, board.slug, args)
+    response = refreshed_response(shell, values, args)
     if slots is not None:
         response.member_slots = slots
     return response
