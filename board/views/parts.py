@@ -57,8 +57,14 @@ def rows_part(request, board, pager, fetch, options, plain):
         )
         return html, [NavLink(row.pk, row.title) for row in window]
 
+    def page_ids():
+        return Post.objects.visible().in_board(board).newest_first().page_ids(start, limit)
+
     def render_plain_page():
-        ids = Post.objects.visible().in_board(board).newest_first().page_ids(start, limit)
+        # Which posts the page holds changes only with the board's listing, not with the
+        # comments and 추천 that make the page of rows again.
+        ids_part = Part(f"ids:{board.slug}:{pager.number}", (listing_version(board.slug),), page_ids)
+        ids = cached_parts(request, {"ids": ids_part})["ids"]
         entries = {pk: (f"row:{pk}", (post_version(pk),)) for pk in ids}
         rows = cached_batch(request, entries, lambda missing: board_rows(board, missing))
         window = [(pk, rows[pk]) for pk in ids if pk in rows]

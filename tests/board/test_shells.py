@@ -179,6 +179,8 @@ def test_after_a_comment_elsewhere_the_cached_pages_keep_their_shell_and_refresh
         assert response["X-Page-Cache"] == "hit" and not pages_rendered(response)
         rows_read = [query["sql"] for query in captured.captured_queries if '"board_post"."id" IN' in query["sql"]]
         assert len(rows_read) <= 1 and all(f"IN ({commented.pk})" in sql for sql in rows_read)
+        # Which posts the page holds was kept too (under the board's listing): no page of ids read.
+        assert not any('ORDER BY "board_post"."created_at" DESC' in query["sql"] for query in captured.captured_queries)
         assert 'title="댓글 1개"' in row_of(response.content.decode(), "댓글 받을 글")
         # The refreshed rows were stored with the page: the next reader reads no row at all.
         with django_assert_max_num_queries(4) as captured:
