@@ -9,6 +9,7 @@ from django.test import Client
 
 from board import fragments, invalidation, services
 from board.models import Post, PostVote
+from board.views.parts import refreshed_rows, rows_args
 from tests.conftest import main_text, member_client, page_text, shared_page
 
 PAGE_TEMPLATES = {"board/home.html", "board/post_list.html", "board/post_detail.html"}
@@ -200,3 +201,19 @@ def test_a_sorted_list_keeps_no_rows_of_its_own_and_follows_every_vote(make_post
 
     page = main_text(Client().get("/b/ainews/?sort=votes"))
     assert page.index("먼저 쓴 글") < page.index("나중 쓴 글")
+
+
+def test_rows_made_again_with_nothing_cached_read_the_boards_page_from_the_database(rf, board, make_post):
+    # What a refresh does when the cache lost the page of ids and the rows (evicted, a Redis
+    # restart): everything from the database, with the little of the board the page kept.
+    notice = make_post(title="고정 공지", is_notice=True)
+    posts = [make_post(title=f"다시 만든 글 {n}") for n in range(3)]
+
+    values = refreshed_rows(
+        rf.get("/b/ainews/"), None, board.slug, rows_args(board, 1, current=posts[1].pk, notices=True)
+    )
+
+    rows = values["rows_html"]
+    assert all(f"다시 만든 글 {n}" in rows for n in range(3)) and rows.count("열람중") == 1
+    assert f"/b/ainews/{notice.pk}/" in values["notices_html"] and "공지" in values["notices_html"]
+    assert set(values) >= {"sidebar_posts", "sidebar_recent", "sidebar_rest"}
