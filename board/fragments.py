@@ -81,7 +81,10 @@ def cached_batch(request, entries, render_missing):
         tokens = [known.get(version) for version in (invalidation.EVERYTHING, *versions)]
         # A version another process has just started: made this time, not stored.
         if None not in tokens:
-            keys[label] = f"{FRAGMENT_KEY_PREFIX}{name}:{':'.join(tokens)}"
+            joined = ":".join(tokens)
+            if len(joined) > 100:  # a page of rows, under each of its posts' versions
+                joined = hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+            keys[label] = f"{FRAGMENT_KEY_PREFIX}{name}:{joined}"
     stored = cache.get_many(list(keys.values())) if keys else {}
     values = {label: stored[keys[label]] for label in entries if keys.get(label) in stored}
     missing = [label for label in entries if label not in values]

@@ -5,7 +5,9 @@ cached block. The page cache (pagecache.py) and the sidebar (sidebar.py) both re
 defined here, and this module imports neither of them.
 
 Cached anonymous pages are keyed by *versions*: the site (홈, 새글, 전체 검색), each board by
-slug (its list pages) and each post (its article), plus "all", which every page depends on.
+slug (its list pages) and each post's article, plus "all", which every page depends on. A
+post's row in the lists has a version of its own, which a 추천 changes and its article's
+does not: the article shows its counts from the row (views/parts.refreshed_rows).
 Each board also has a *listing* version, for which posts it lists in which order and how
 many: a comment or a 추천 changes a row's counts but not that, so the pages' shells (the
 page around its rows, fragments.py) outlive it.
@@ -13,6 +15,8 @@ A write replaces the versions of what it changed with new random tokens, so ever
 under the old ones stops matching at once; nothing waits for a timeout. A version is a
 token, never a counter: one lost from the cache (evicted, a Redis restart) comes back as a
 new token, so an old page can never match it again, and two writers need no atomic step.
+A token starts with the time it was made, so a page can tell a board being written to
+(pagecache.settled).
 
 Each change is applied now and again when the transaction commits: a reader who renders
 from the old rows between the two stores a page under the first new version, which the
@@ -21,7 +25,7 @@ second one retires.
 | change | stale |
 |---|---|
 | post written, edited, deleted or moved | its article, its board's lists and listing, 홈/새글/검색 |
-| post voted on | its article, its board's lists, 홈/새글/검색 (not the listing) |
+| post voted on | its row (its article takes its counts from it), its board's lists, 홈/새글/검색 |
 | comment written, edited, deleted | as a vote, plus the sidebar's 최근 댓글 |
 | comment 추천ed or un-추천ed | its article only (its count, 베스트 댓글; lists show neither) |
 | 말머리 added, renamed or removed | the menu (it keeps each board's 말머리), every page (rows show the name) |
@@ -34,6 +38,7 @@ second one retires.
 """
 
 import secrets
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -55,11 +60,32 @@ def version_key(name):
 
 
 def new_version():
-    return secrets.token_hex(8)
+    # The time it was made leads (in milliseconds, hex), so a page can tell how long ago
+    # its board was last written to (version_age); the rest is random.
+    return f"{int(time.time() * 1000):011x}{secrets.token_hex(5)}"
+
+
+def version_age(token):
+    """Seconds since `token` was made (a token from before they carried the time: long ago)."""
+    if not isinstance(token, str) or len(token) != 21:
+        return float("inf")
+    try:
+        made = int(token[:11], 16) / 1000
+    except ValueError:
+        return float("inf")
+    return max(time.time() - made, 0.0)  # another machine's clock a little ahead: just now
 
 
 def post_version(post_id):
+    """A post's row in its board's lists (its title, 말머리, counts)."""
     return f"post:{post_id}"
+
+
+def article_version(post_id):
+    """A post's article and its comments: everything of the post but its 추천/비추천 counts,
+    which its page fills in from its row (views/parts.refreshed_rows), so a vote retires
+    no article."""
+    return f"article:{post_id}"
 
 
 def board_version(slug):
@@ -92,21 +118,23 @@ def post_changed(post_id, *board_slugs):
     """A post was written, edited, deleted, hidden or moved (in these boards: two on a move):
     its row and what its board lists."""
     boards = [version(slug) for slug in board_slugs for version in (board_version, listing_version)]
-    _now_and_at_commit([post_version(post_id), *boards, SITE])
+    _now_and_at_commit([post_version(post_id), article_version(post_id), *boards, SITE])
 
 
 def post_counts_changed(post_id, board_slug):
-    """A post's 추천/비추천 counts moved: its row and article, not what its board lists."""
+    """A post's 추천/비추천 counts moved: its row (which its article takes its counts from),
+    not its article's text or what its board lists."""
     _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE])
 
 
 def comment_changed(post_id, board_slug):
-    _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE], forget=[SIDEBAR_RECENT_COMMENTS_KEY])
+    versions = [post_version(post_id), article_version(post_id), board_version(board_slug), SITE]
+    _now_and_at_commit(versions, forget=[SIDEBAR_RECENT_COMMENTS_KEY])
 
 
 def comment_votes_changed(post_id):
     """A comment's 추천 count moved: only the article shows it (and its 베스트 댓글)."""
-    _now_and_at_commit([post_version(post_id)])
+    _now_and_at_commit([article_version(post_id)])
 
 
 def categories_changed():

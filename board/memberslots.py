@@ -164,6 +164,10 @@ def fill(request, response):
     """Fill a shared page's slots for the member asking (whatever the status: a page the
     view answered with a refusal has slots too)."""
     page = getattr(response, "member_slots", None) or {}
+    refreshed = getattr(response, "refreshed_parts", None)
+    counts = refreshed and refreshed["values"].get("post_counts")
+    if counts and "post" in page:  # the counts as they are now, not as when the page was made
+        page = {**page, "post": {**page["post"], "upvote_count": counts[0], "downvote_count": counts[1]}}
     filler = _Filler(request, page)
     response.content = _pattern().sub(filler, response.content)
 

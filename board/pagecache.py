@@ -86,7 +86,7 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
                     if on_hit:
                         on_hit(request, **kwargs)
                     response = respond(cached)
-                    if refreshed and refresh(request, response, token, refreshed[1], kwargs):
+                    if refreshed and refresh(request, response, token, refreshed[1], kwargs) and settled(token):
                         store(key, current, response, token)
                 else:
                     try:
@@ -191,6 +191,17 @@ def refresh(request, response, token, fill, kwargs):
     response.refreshed_parts = parts
     parts["values"] = fill(request, response, **kwargs)
     return True
+
+
+def settled(token):
+    """Whether a page whose refreshed parts were just made again under `token` is worth
+    storing again with them: not while its board is being written to (its version changed
+    less than BOARD_REFRESH_SETTLE_SECONDS ago). On a busy board the next comment comes
+    before most pages are read twice, and storing each page again (the largest cost of a
+    refresh: a whole page written to the cache) would be wasted; the parts themselves are
+    cached once for every page (fragments.py), so a page that is not stored again costs
+    its next reader a cache read, not a render."""
+    return invalidation.version_age(token) >= settings.BOARD_REFRESH_SETTLE_SECONDS
 
 
 def keep_private(response):

@@ -299,6 +299,9 @@ BOARD_NEW_BADGE_HOURS = env_int("BOARD_NEW_BADGE_HOURS", 24)
 BOARD_SIDEBAR_CACHE_SECONDS = env_int("BOARD_SIDEBAR_CACHE_SECONDS", 60)
 # Anonymous 홈, list and article pages (board/pagecache.py); 0 turns the page cache off.
 BOARD_PAGE_CACHE_SECONDS = env_int("BOARD_PAGE_CACHE_SECONDS", 300)
+# A cached page whose rows a comment or a 추천 changed is stored again with its new rows
+# only once its board has had no such write for this long (board/pagecache.py settled).
+BOARD_REFRESH_SETTLE_SECONDS = env_int("BOARD_REFRESH_SETTLE_SECONDS", 2)
 # The benchmark's way to measure the first render an anonymous reader gets after a write:
 # requests with this header skip the page cache. Empty (no such header) everywhere else.
 BOARD_PAGE_CACHE_BYPASS_HEADER = os.environ.get("BOARD_BENCH_BYPASS_HEADER", "")

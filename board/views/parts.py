@@ -10,10 +10,10 @@ from django.utils.safestring import mark_safe
 
 from .. import memberslots
 from ..fragments import Part, cached_batch, cached_parts, show_current, sidebar_values, variant
-from ..invalidation import board_version, listing_version, post_version
+from ..invalidation import listing_version, post_version
 from ..models import Board, Post, attach_tags, thread_items
 from ..pagination import Pager
-from ..templatetags.board_tags import post_rows
+from ..templatetags.board_tags import post_rows, thousands
 from .listing import ListOptions
 
 HOME_POSTS_PER_BOARD = 6
@@ -28,10 +28,13 @@ def home_rows(board):
 
 
 class NavLink(NamedTuple):
-    """An article as 이전글/다음글 link to it (kept with a cached page of rows)."""
+    """An article as 이전글/다음글 link to it, with its 추천/비추천 counts (an article's
+    page takes its own from here: refreshed_rows). Kept with a cached page of rows."""
 
     pk: int
     title: str
+    upvotes: int
+    downvotes: int
 
 
 def rows_part(request, board, pager, fetch, options, plain):
@@ -39,9 +42,9 @@ def rows_part(request, board, pager, fetch, options, plain):
     articles with one either side as NavLinks (이전글/다음글 of an article on its edge).
 
     The plain list's page is a cached part, shared by the list page and every article on
-    it, and is made from rows cached one by one under their posts' versions: after a
-    comment, only the row of the post it went to is made again. A search's or a sort's page
-    is made whole each time."""
+    it, kept under the versions of the posts it holds, and made from rows cached one by one
+    under the same versions: after a comment, only the page and the row of the post it
+    went to are made again. A search's or a sort's page is made whole each time."""
     start = max(pager.offset - 1, 0)
     limit = pager.offset + pager.per_page + 1 - start
 
@@ -55,24 +58,28 @@ def rows_part(request, board, pager, fetch, options, plain):
         html = post_rows(
             rows, board.slug, show_tags=True, link_query=options.article_query(), query=options.query, mark_current=True
         )
-        return html, [NavLink(row.pk, row.title) for row in window]
+        return html, [NavLink(row.pk, row.title, row.upvote_count, row.downvote_count) for row in window]
 
     def page_ids():
         return Post.objects.visible().in_board(board).newest_first().page_ids(start, limit)
 
-    def render_plain_page():
-        # Which posts the page holds changes only with the board's listing, not with the
-        # comments and 추천 that make the page of rows again.
-        ids_part = Part(f"ids:{board.slug}:{pager.number}", (listing_version(board.slug),), page_ids)
-        ids = cached_parts(request, {"ids": ids_part})["ids"]
-        entries = {pk: (f"row:{pk}", (post_version(pk),)) for pk in ids}
+    def render_plain_page(ids):
+        entries = {pk: (f"list-row:{pk}", (post_version(pk),)) for pk in ids}
         rows = cached_batch(request, entries, lambda missing: board_rows(board, missing))
         window = [(pk, rows[pk]) for pk in ids if pk in rows]
         html = mark_safe("".join(row.html for _, row in page_of(window)))  # noqa: S308 - rows Jinja2 escaped
-        return html, [NavLink(pk, row.title) for pk, row in window]
+        return html, [NavLink(pk, *row[1:]) for pk, row in window]
 
     if plain:
-        return Part(f"rows:{board.slug}:{pager.number}", (board_version(board.slug),), render_plain_page)
+        # Which posts the page holds changes only with the board's listing; the page of rows
+        # is kept under the versions of those posts, so a comment or a 추천 on a post of
+        # another page leaves it as it is (a look at its posts' versions, no row read). Not
+        # under the posts either side of it: of those it keeps only the title (이전글/다음글),
+        # which only a change to the listing changes.
+        ids_part = Part(f"ids:{board.slug}:{pager.number}", (listing_version(board.slug),), page_ids)
+        ids = cached_parts(request, {"ids": ids_part})["ids"]
+        versions = (listing_version(board.slug), *(post_version(pk) for pk in page_of(ids)))
+        return Part(f"list-rows:{board.slug}:{pager.number}", versions, lambda: render_plain_page(ids))
     return Part(None, (), render_page)
 
 
@@ -93,17 +100,31 @@ def refreshed_rows(request, response, slug, args=None, **_):
     if args["notices"]:
         parts["notices"] = Part(None, (), notice_rows(request, board))
     made = cached_parts(request, parts)
-    values = {"rows_html": show_current(made["rows"][0], args["current"]), **sidebar_values()}
+    rows_html, window = made["rows"]
+    values = {"rows_html": show_current(rows_html, args["current"]), **sidebar_values()}
     if args["notices"]:
         values["notices_html"] = made["notices"]
+    if args["current"] is not None:
+        counts = next(((link.upvotes, link.downvotes) for link in window if link.pk == args["current"]), None)
+        if counts is None:  # not on the page it was (the listing moved since): from its row
+            counts = Post.objects.filter(pk=args["current"]).values_list("upvote_count", "downvote_count").first()
+        values.update(article_counts(*(counts or (0, 0))))
     return values
 
 
+def article_counts(upvotes, downvotes):
+    """An article's 추천/비추천 as its page's holes ("post_up", "post_down") and as numbers
+    for its member's vote box ("post_counts", memberslots)."""
+    return {"post_up": thousands(upvotes), "post_down": thousands(downvotes), "post_counts": (upvotes, downvotes)}
+
+
 class Row(NamedTuple):
-    """One row of a board's list as HTML (with its 열람중 marks), and its title."""
+    """One row of a board's list as HTML (with its 열람중 marks), its title and counts."""
 
     html: str
     title: str
+    upvotes: int
+    downvotes: int
 
 
 def board_rows(board, ids, *, notice=False):
@@ -113,7 +134,10 @@ def board_rows(board, ids, *, notice=False):
     attach_tags(posts)
     return {
         post.pk: Row(
-            str(post_rows([post], board.slug, notice=notice, show_tags=True, mark_current=not notice)), post.title
+            str(post_rows([post], board.slug, notice=notice, show_tags=True, mark_current=not notice)),
+            post.title,
+            post.upvote_count,
+            post.downvote_count,
         )
         for post in posts
     }
@@ -137,7 +161,7 @@ def notice_rows(request, board):
                 )
             },
         )["ids"]
-        entries = {pk: (f"notice:{pk}", (post_version(pk),)) for pk in ids}
+        entries = {pk: (f"notice-row:{pk}", (post_version(pk),)) for pk in ids}
         rows = cached_batch(request, entries, lambda missing: board_rows(board, missing, notice=True))
         return mark_safe("".join(rows[pk].html for pk in ids if pk in rows))  # noqa: S308 - rows Jinja2 escaped
 

@@ -1,5 +1,7 @@
 """Reading: 홈, a board's list, an article (with its comments and the list it sits in)."""
 
+import copy
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -20,7 +22,7 @@ from ..fragments import (
     show_current,
     variant,
 )
-from ..invalidation import board_version, listing_version, post_version
+from ..invalidation import article_version, board_version, listing_version
 from ..models import Board, Comment, Post, PostVote, thread_items, thread_page, voted_comment_ids
 from ..pagecache import cached_for_readers, keep_private, placeholder
 from ..pagination import Pager, parse_page_number
@@ -38,7 +40,15 @@ from .listing import (
     search_page,
 )
 from .lookups import get_post
-from .parts import comment_markup, home_rows, notice_rows, refreshed_rows, rows_args, rows_part
+from .parts import (
+    article_counts,
+    comment_markup,
+    home_rows,
+    notice_rows,
+    refreshed_rows,
+    rows_args,
+    rows_part,
+)
 
 LIST_PARAMETERS = ("page", "q", "field", "sort", "period", "category")
 
@@ -138,7 +148,7 @@ def chosen_category(categories, options):
 
 
 @cached_for_readers(
-    "post:{post_id}",
+    "article:{post_id}",
     "listing:{slug}",
     parameters=("cpage",),
     live=viewcounts.article_view_count,
@@ -189,11 +199,14 @@ def shared_article(request, post, view_count):
 
     cpage = parse_page_number(request.GET.get("cpage"))  # the page shown, not what was typed
     name = f"shell:article:{post.pk}:{variant(request)}:{cpage}"
-    versions = (post_version(post.pk), listing_version(board.slug))
+    versions = (article_version(post.pk), listing_version(board.slug))
     shell, page, slots = cached_parts(request, {"shell": Part(name, versions, render_shell)})["shell"]
     args = rows_args(board, page, current=post.pk)
     if "rows_html" in made:
-        values = {"rows_html": show_current(made["rows_html"], post.pk)}
+        values = {
+            "rows_html": show_current(made["rows_html"], post.pk),
+            **article_counts(post.upvote_count, post.downvote_count),
+        }
     else:
         values = refreshed_rows(request, None, board.slug, args)
     response = refreshed_response(shell, values, args)
@@ -213,7 +226,7 @@ def article_context(request, post, view_count, options, comment_form=None, error
         {
             "article": Part(
                 f"article:{post.pk}:{variant(request)}:{cpage}",
-                (post_version(post.pk),),
+                (article_version(post.pk),),
                 lambda: article_part(request, post, view_count, comment_form, error, options),
             ),
             "rows": rows,
@@ -263,7 +276,7 @@ def article_part(request, post, view_count, comment_form, error, options):
     comment_markup(request, post, comments, can_comment=can_comment, can_moderate=can_moderate)
     context = {
         "board": board,
-        "post": post,
+        "post": with_count_holes(post) if shares_parts(request) else post,
         "view_count": view_count if view_count is not None else f"{post.view_count:,}",
         "comments": comments,
         "best_comments": best_comments(post, whole_thread),
@@ -287,6 +300,15 @@ def article_part(request, post, view_count, comment_form, error, options):
         render_to_string("board/_comments.html", context, request),
         memberslots.article_slots(post, comments) if shared else None,
     )
+
+
+def with_count_holes(post):
+    """The post as a shared article part shows it: its 추천/비추천 counts are holes, filled
+    from its row on every response (views/parts.refreshed_rows), so a vote retires no
+    article part or shell (invalidation.article_version)."""
+    shown = copy.copy(post)
+    shown.upvote_count, shown.downvote_count = hole("post_up"), hole("post_down")
+    return shown
 
 
 def best_comments(post, whole_thread=None):

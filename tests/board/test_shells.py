@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from board import fragments, invalidation, services
+from board import fragments, invalidation, pagecache, services
 from board.models import Post, PostVote
 from board.views.parts import refreshed_rows, rows_args
 from tests.conftest import main_text, member_client, page_text, shared_page
@@ -77,6 +77,11 @@ def test_a_comment_elsewhere_shows_in_the_rows_and_the_sidebar_of_a_page_from_it
             assert "읽는회원" in page_text(response) and "로그인" not in page_text(response)
 
 
+def article_counts(page):
+    """The 추천 and 비추천 of the article's 페이지 정보 block."""
+    return re.findall(r'<li class="info-count"><strong>([\d,]+)</strong> (추천|비추천)</li>', page)
+
+
 def test_a_vote_shows_in_the_rows_of_a_page_from_its_shell_and_in_its_article(make_post, make_user):
     voted, other = make_post(title="추천 받을 글"), make_post(title="옆 글")
     read_twice(Client(), "/b/ainews/", other.get_absolute_url(), voted.get_absolute_url())
@@ -87,8 +92,32 @@ def test_a_vote_shows_in_the_rows_of_a_page_from_its_shell_and_in_its_article(ma
         response = Client().get(url)
         assert not pages_rendered(response)
         assert "<span>1 추천</span>" in row_of(response.content.decode(), "추천 받을 글")
-    response = Client().get(voted.get_absolute_url())  # its own shell holds the article: made again
-    assert pages_rendered(response) == {"board/post_detail.html"}
+    # Its own article is not made again either: its counts come from its row.
+    response = Client().get(voted.get_absolute_url())
+    page = response.content.decode()
+    assert not pages_rendered(response)
+    assert article_counts(page) == [("1", "추천"), ("0", "비추천")]
+    assert "<span>1 추천</span>" in row_of(page, "추천 받을 글")
+    assert 'href="/accounts/login/?next=' in page and "추천 <strong>1</strong></a>" in page  # the reader's vote box
+
+
+def test_a_member_who_votes_sees_the_count_and_their_vote_pressed_at_once(make_post, make_user):
+    voted = make_post(title="추천 받을 글")
+    voter, other_member = make_user(nickname="추천한회원"), make_user(nickname="다른회원")
+    client, other_client = member_client(voter), member_client(other_member)
+    read_twice(client, voted.get_absolute_url())
+    services.cast_vote(user=make_user(), post=voted, value=PostVote.DOWN)  # someone else's first
+    client.get(voted.get_absolute_url())
+
+    assert client.post(f"{voted.get_absolute_url()}vote/", {"value": "up"}).status_code == 302
+
+    mine, theirs = client.get(voted.get_absolute_url()), other_client.get(voted.get_absolute_url())
+    assert not pages_rendered(mine) and not pages_rendered(theirs)
+    for response in (mine, theirs):
+        assert article_counts(response.content.decode()) == [("1", "추천"), ("1", "비추천")]
+    pressed = re.compile(r'aria-pressed="true">추천 <strong data-count="up">1</strong>')
+    assert pressed.search(mine.content.decode())
+    assert not pressed.search(theirs.content.decode()) and 'data-count="up">1</strong>' in theirs.content.decode()
 
 
 def test_a_new_post_retires_the_shells_of_its_board(make_post, make_board):
@@ -217,3 +246,55 @@ def test_rows_made_again_with_nothing_cached_read_the_boards_page_from_the_datab
     assert all(f"다시 만든 글 {n}" in rows for n in range(3)) and rows.count("열람중") == 1
     assert f"/b/ainews/{notice.pk}/" in values["notices_html"] and "공지" in values["notices_html"]
     assert set(values) >= {"sidebar_posts", "sidebar_recent", "sidebar_rest"}
+
+
+@pytest.mark.parametrize("settle_seconds, stored_again", [(60, False), (0, True)])
+def test_a_page_refreshed_while_its_board_is_busy_is_not_stored_again(
+    settings, monkeypatch, settle_seconds, stored_again, make_post, make_comment, django_assert_max_num_queries
+):
+    settings.BOARD_REFRESH_SETTLE_SECONDS = settle_seconds
+    read, commented = make_post(title="읽는 글"), make_post(title="댓글 받을 글")
+    read_twice(Client(), read.get_absolute_url())
+    make_comment(commented, body="새 댓글")  # the board's version is a moment old
+    stores = []
+    monkeypatch.setattr(pagecache, "store", lambda *args, **kwargs: stores.append(args))
+
+    for _ in range(2):
+        # Either way the reader gets the page from the cache with the new row in it, and
+        # the second reader reads no row: the refreshed rows are a cached part.
+        with django_assert_max_num_queries(8) as captured:
+            response = Client().get(read.get_absolute_url())
+        assert response["X-Page-Cache"] == "hit" and not pages_rendered(response)
+        assert 'title="댓글 1개"' in row_of(response.content.decode(), "댓글 받을 글")
+    assert not any('"board_post"."id" IN' in query["sql"] for query in captured.captured_queries)
+    assert len(stores) == (2 if stored_again else 0)
+
+
+def test_a_version_tells_its_age_and_one_from_before_is_old():
+    assert 0 <= invalidation.version_age(invalidation.new_version()) < 5
+    assert invalidation.version_age("3f2a9c0d5e6b7a81") > 10**6  # random hex, no time in it
+
+
+def test_a_comment_on_one_page_of_a_board_leaves_the_rows_of_its_other_pages_as_they_are(
+    monkeypatch, make_board, make_post, make_comment
+):
+    board = make_board(slug="small", name="작은 게시판", page_size=2)
+    old = [make_post(board=board, title=f"지난 글 {n}") for n in range(2)]
+    newest = [make_post(board=board, title=f"새 글 {n}") for n in range(2)]
+    read_twice(Client(), "/b/small/", "/b/small/?page=2")
+    made = []
+    real_set_many = fragments.cache.set_many
+    monkeypatch.setattr(
+        fragments.cache, "set_many", lambda values, *a, **kw: made.extend(values) or real_set_many(values, *a, **kw)
+    )
+
+    make_comment(newest[0], body="첫 쪽 글에 댓글")
+
+    first, second = Client().get("/b/small/"), Client().get("/b/small/?page=2")
+    assert 'title="댓글 1개"' in row_of(first.content.decode(), "새 글 0")
+    assert "지난 글 0" in second.content.decode() and not pages_rendered(second)
+    assert any(":list-rows:small:1:" in key for key in made)
+    assert not any(":list-rows:small:2:" in key for key in made)  # its posts did not change
+
+    make_comment(old[1], body="둘째 쪽 글에 댓글")
+    assert 'title="댓글 1개"' in row_of(Client().get("/b/small/?page=2").content.decode(), "지난 글 1")
