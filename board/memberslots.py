@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 
 from .forms import new_submission_key
-from .models import PostVote, thread_items, voted_comment_ids
+from .models import member_votes, thread_items
 
 UNKNOWN_ID = 2147483647  # stands for the id in a URL made once per fill
 UNKNOWN_COUNT = "@@count@@"  # stands for a comment's 추천 count in markup made once per fill
@@ -178,7 +178,7 @@ class _Filler:
     def __init__(self, request, page):
         self.request, self.user, self.page = request, request.user, page
         self.values = {}
-        self.my_comment_votes = None  # the ids of the page's comments this member 추천ed
+        self.my_votes = None  # (their vote on the post, the ids of the page's comments they 추천ed)
         self.vote_markup = {}
 
     def __call__(self, match):
@@ -206,14 +206,23 @@ class _Filler:
     def make_vote(self):
         post = self.page["post"]
         is_author = post["author_id"] == self.user.pk
-        my_vote = None
-        # No query where the answer is known: the author cannot vote, and nobody has yet.
-        if not is_author and (post["upvote_count"] or post["downvote_count"]):
-            votes = PostVote.objects.filter(post_id=post["pk"], user=self.user)
-            my_vote = votes.values_list("value", flat=True).first()
+        my_vote = self.votes()[0]
         board = post["board"]
         facts = (post["pk"], post["upvote_count"], post["downvote_count"], board["slug"], board["use_downvote"])
         return vote_box(facts, is_author, my_vote).replace(CSRF_STANDIN, get_token(self.request))
+
+    def votes(self):
+        """This member's votes on the page's post and comments, in one query at the first
+        slot that needs them; none where the answer is known: the author cannot vote on
+        their post, nobody has voted on a post with no count, and only a comment with a
+        추천 can hold theirs."""
+        if self.my_votes is None:
+            post = self.page.get("post")
+            asks_post = post and post["author_id"] != self.user.pk and (post["upvote_count"] or post["downvote_count"])
+            comments = self.page.get("comments", {})
+            voted = [key for key, (_, _, *count) in comments.items() if count and count[0]]
+            self.my_votes = member_votes(self.user, post["pk"] if asks_post else None, voted)
+        return self.my_votes
 
     def make_post_controls(self):
         post = self.page["post"]
@@ -232,18 +241,13 @@ class _Filler:
         return self.values["report"].format(pk).encode()
 
     def comment_vote(self, pk):
-        """The 추천 button of one comment. Which of the page's comments this member 추천ed
-        is one query, made at the first button (none when no comment has a 추천); each
+        """The 추천 button of one comment (which of them this member 추천ed: votes()); each
         kind of button is rendered once and copied with its comment's id and count."""
         comments = self.page.get("comments", {})
         author_id, deleted, *rest = comments.get(pk, (None, True))
         if deleted:
             return b""
-        if self.my_comment_votes is None:
-            # Only a comment with a 추천 can hold this member's: none on the page, no query.
-            voted = [key for key, (_, _, *count) in comments.items() if count and count[0]]
-            self.my_comment_votes = voted_comment_ids(self.user, voted)
-        own, pressed = author_id == self.user.pk, pk in self.my_comment_votes
+        own, pressed = author_id == self.user.pk, pk in self.votes()[1]
         kind = "own" if own else ("pressed" if pressed else "member")
         if kind not in self.vote_markup:
             self.vote_markup[kind] = comment_vote_button(own, pressed).replace(CSRF_STANDIN, get_token(self.request))

@@ -4,7 +4,7 @@
 from .attachments import ATTACHMENT_UPLOAD_TO, Attachment
 from .boards import ACCESS_CHOICES, MEMBERS, STAFF, Board
 from .categories import Category
-from .comments import Comment, CommentQuerySet, CommentVote, thread_items, thread_page, voted_comment_ids
+from .comments import Comment, CommentQuerySet, CommentVote, member_votes, thread_items, thread_page
 from .legacy import LegacyLink, LegacyRecord
 from .moderation import ModerationLog, Report, ReportedComment, ReportedPost
 from .posts import (
@@ -53,8 +53,8 @@ __all__ = [
     "SearchTerm",
     "attach_tags",
     "byline_of",
+    "member_votes",
     "thread_items",
     "thread_page",
     "visible_post_condition",
-    "voted_comment_ids",
 ]

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import markup
 from .boards import Board
-from .posts import Post, byline_of, visible_post_condition
+from .posts import Post, PostVote, byline_of, visible_post_condition
 
 
 class CommentQuerySet(models.QuerySet):
@@ -210,8 +210,22 @@ class CommentVote(models.Model):
         return f"추천 {self.comment_id}"
 
 
-def voted_comment_ids(user, comment_ids):
-    """The ids among `comment_ids` this member has 추천ed: one query for a page of comments."""
-    if not user.is_authenticated or not comment_ids:
-        return set()
-    return set(CommentVote.objects.filter(user=user, comment_id__in=comment_ids).values_list("comment_id", flat=True))
+def member_votes(user, post_id, comment_ids):
+    """(this member's vote on the post: 1, -1, or None when they have none or `post_id` is
+    None; the ids among `comment_ids` they 추천ed), in one query: what an article page
+    shows pressed for them."""
+    if not user.is_authenticated:
+        return None, set()
+    queries = []
+    if post_id is not None:
+        post_vote = PostVote.objects.filter(post_id=post_id, user=user)
+        queries.append(post_vote.values_list(Value(0, output_field=models.IntegerField()), "value"))
+    if comment_ids:
+        comment_votes = CommentVote.objects.filter(user=user, comment_id__in=comment_ids)
+        queries.append(comment_votes.values_list("comment_id", Value(1, output_field=models.SmallIntegerField())))
+    if not queries:
+        return None, set()
+    rows = list(queries[0].union(*queries[1:], all=True)) if len(queries) > 1 else list(queries[0])
+    # A comment's id is never 0: the row with 0 is the vote on the post.
+    my_vote = next((value for item, value in rows if item == 0), None)
+    return my_vote, {item for item, _ in rows if item != 0}

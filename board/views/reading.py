@@ -23,7 +23,7 @@ from ..fragments import (
     variant,
 )
 from ..invalidation import article_version, board_version, listing_version
-from ..models import Board, Comment, Post, PostVote, thread_items, thread_page, voted_comment_ids
+from ..models import Board, Comment, Post, member_votes, thread_items, thread_page
 from ..pagecache import cached_for_readers, keep_private, placeholder
 from ..pagination import Pager, parse_page_number
 from ..sidebar import board_categories
@@ -264,9 +264,8 @@ def article_part(request, post, view_count, comment_form, error, options):
     shared = getattr(request, "member_slots", False)
     my_vote = None
     if user.is_authenticated and not shared:
-        my_vote = PostVote.objects.filter(post=post, user=user).values_list("value", flat=True).first()
         items = thread_items(comments)
-        voted = voted_comment_ids(user, [item.pk for item in items])
+        my_vote, voted = member_votes(user, post.pk, [item.pk for item in items])
         for item in items:
             item.editable = permissions.can_edit_comment(user, item)
             item.vote_state = "own" if item.author_id == user.pk else "member"

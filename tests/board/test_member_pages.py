@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from board import memberslots
-from board.models import Comment, Post
+from board import memberslots, services
+from board.models import Comment, Post, PostVote
 from tests.conftest import main_text, member_client, shared_page
 
 
@@ -81,6 +81,27 @@ def test_a_member_sees_their_own_vote_pressed_and_others_do_not(article, alice, 
     as_bora = shared_page(member_client(bora), url).content.decode()
     assert re.search(r'vote-up" aria-pressed="true">추천 <strong data-count="up">1</strong>', as_alice)
     assert re.search(r'vote-up" aria-pressed="false">추천 <strong data-count="up">1</strong>', as_bora)
+
+
+def test_a_members_votes_on_the_post_and_its_comments_are_read_in_one_query(
+    article, alice, bora, author, django_assert_max_num_queries
+):
+    url = article.get_absolute_url()
+    authors_comment = Comment.objects.get(post=article, author=author)
+    services.cast_vote(user=bora, post=article, value=PostVote.DOWN)
+    services.vote_comment(user=bora, comment=authors_comment)
+    services.vote_comment(user=alice, comment=authors_comment)
+    bora_client = member_client(bora)
+    shared_page(member_client(alice), url)
+
+    with django_assert_max_num_queries(6) as captured:
+        page = bora_client.get(url).content.decode()
+
+    vote_queries = [q["sql"] for q in captured.captured_queries if "vote" in q["sql"].split("FROM", 1)[-1]]
+    assert len(vote_queries) == 1
+    assert re.search(r'vote-down" aria-pressed="true">비추천 <strong data-count="down">1</strong>', page)
+    assert re.search(r'vote-up" aria-pressed="false">추천', page)
+    assert re.search(r'class="comment-vote" aria-pressed="true">추천 <strong>2</strong>', page)
 
 
 def test_forms_on_a_shared_page_carry_the_members_own_csrf_token_and_fresh_keys(article, bora, alice):
