@@ -108,7 +108,7 @@ for n in range(1, {members} + 1):
         user = User.objects.create_user(name, f"{{name}}@example.com", None, nickname=f"벤치{{n:02d}}")
     session = store()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.backends.MemberBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     csrf = _get_new_csrf_string()

@@ -272,6 +272,8 @@ if not DEBUG:
 # workers and nodes and does not depend on Redis.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.MemberBackend",
+    # Only for sessions made before MemberBackend: no login gets past MemberBackend.
     "django.contrib.auth.backends.ModelBackend",
 ]
 BOARD_LOGIN_FAILURES = env_int("BOARD_LOGIN_FAILURES", 5)  # per account and address …

@@ -58,7 +58,7 @@ def prepare():
         user.save()
         request = HttpRequest()
         request.session = engine.SessionStore()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.MemberBackend")
         request.session.save()
         members.append({"id": user.pk, "session": request.session.session_key})
     return {"posts": posts, "members": members}

@@ -58,7 +58,7 @@ def signup(request):
                 documents=form.documents,
                 marketing=form.cleaned_data["agree_marketing"],
             )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.MemberBackend")
             confirmation.mark_session(request, user)
             messages.success(request, f"{user.nickname}님, 가입을 환영합니다.")
             if confirmation.awaiting_confirmation(user):
