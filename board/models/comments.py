@@ -1,9 +1,13 @@
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+
+from config.precompiled import compiled_rows
 
 from .. import markup
 from .boards import Board
@@ -212,20 +216,25 @@ class CommentVote(models.Model):
 
 def member_votes(user, post_id, comment_ids):
     """(this member's vote on the post: 1, -1, or None when they have none or `post_id` is
-    None; the ids among `comment_ids` they 추천ed), in one query: what an article page
-    shows pressed for them."""
-    if not user.is_authenticated:
+    None; the ids among `comment_ids` they 추천ed), in one query compiled once
+    (config/precompiled.py): what an article page shows pressed for them."""
+    if not user.is_authenticated or (post_id is None and not comment_ids):
         return None, set()
-    queries = []
-    if post_id is not None:
-        post_vote = PostVote.objects.filter(post_id=post_id, user=user)
-        queries.append(post_vote.values_list(Value(0, output_field=models.IntegerField()), "value"))
-    if comment_ids:
-        comment_votes = CommentVote.objects.filter(user=user, comment_id__in=comment_ids)
-        queries.append(comment_votes.values_list("comment_id", Value(1, output_field=models.SmallIntegerField())))
-    if not queries:
-        return None, set()
-    rows = list(queries[0].union(*queries[1:], all=True)) if len(queries) > 1 else list(queries[0])
+    asks_post = post_id is not None
+    values = [post_id, user.pk, *comment_ids] if asks_post else [user.pk, *comment_ids]
+    rows = compiled_rows(f"member-votes:{int(asks_post)}", functools.partial(_votes_of, asks_post), values)
     # A comment's id is never 0: the row with 0 is the vote on the post.
     my_vote = next((value for item, value in rows if item == 0), None)
     return my_vote, {item for item, _ in rows if item != 0}
+
+
+def _votes_of(asks_post, *values):
+    post_id, user_id, *comment_ids = values if asks_post else (None, *values)
+    queries = []
+    if post_id is not None:
+        post_vote = PostVote.objects.filter(post_id=post_id, user_id=user_id)
+        queries.append(post_vote.values_list(Value(0, output_field=models.IntegerField()), "value"))
+    if comment_ids:
+        comment_votes = CommentVote.objects.filter(user_id=user_id, comment_id__in=comment_ids)
+        queries.append(comment_votes.values_list("comment_id", Value(1, output_field=models.SmallIntegerField())))
+    return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
