@@ -1,3 +1,4 @@
+import base64
 import re
 import secrets
 
@@ -78,6 +79,13 @@ class SubmissionKeyField(forms.CharField):
 
 def new_submission_key():
     return secrets.token_urlsafe(16)
+
+
+def new_submission_keys(count):
+    """`count` new keys (as bytes) from one read of the system's random source: a member's
+    article has a form, and so a key, for every comment's 답글."""
+    random = secrets.token_bytes(16 * count)
+    return [base64.urlsafe_b64encode(random[i : i + 16]).rstrip(b"=") for i in range(0, 16 * count, 16)]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -76,15 +76,7 @@ def cached_batch(request, entries, render_missing):
             if cache.add(invalidation.version_key(version), token, timeout=None):
                 known[version] = token
         request.page_versions = known  # the page's next parts need no round trip for them
-    keys = {}
-    for label, (name, versions) in shared.items():
-        tokens = [known.get(version) for version in (invalidation.EVERYTHING, *versions)]
-        # A version another process has just started: made this time, not stored.
-        if None not in tokens:
-            joined = ":".join(tokens)
-            if len(joined) > 100:  # a page of rows, under each of its posts' versions
-                joined = hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
-            keys[label] = f"{FRAGMENT_KEY_PREFIX}{name}:{joined}"
+    keys = {label: key for label, (name, versions) in shared.items() if (key := part_key(known, name, versions))}
     stored = cache.get_many(list(keys.values())) if keys else {}
     values = {label: stored[keys[label]] for label in entries if keys.get(label) in stored}
     missing = [label for label in entries if label not in values]
@@ -95,6 +87,35 @@ def cached_batch(request, entries, render_missing):
         if new:
             cache.set_many(new, settings.BOARD_PAGE_CACHE_SECONDS)
     return values
+
+
+def part_key(known, name, versions):
+    """The cache key of the part `name` under `versions` ("all" added), given the tokens
+    `known` ({version: token}); None while one of them is not known (a version another
+    process has just started: the part is made this time, not stored)."""
+    tokens = [known.get(version) for version in (invalidation.EVERYTHING, *versions)]
+    if None in tokens:
+        return None
+    joined = ":".join(tokens)
+    if len(joined) > 100:  # a page of rows, under each of its posts' versions
+        joined = hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+    return f"{FRAGMENT_KEY_PREFIX}{name}:{joined}"
+
+
+def part_and_sidebar(request, part):
+    """(The part's value, the sidebar's blocks as sidebar_values gives them), read in one
+    cache round trip when the page already knows the part's versions (a page refreshing
+    its rows knows its board's)."""
+    known = getattr(request, "page_versions", None)
+    key = part_key(known, part.name, part.versions) if known and settings.BOARD_PAGE_CACHE_SECONDS else None
+    if key is None:
+        return cached_parts(request, {"part": part})["part"], sidebar_values()
+    found = cache.get_many([key, *invalidation.SIDEBAR_KEYS])
+    value = found.get(key)
+    if value is None:
+        value = part.render()
+        cache.set(key, value, settings.BOARD_PAGE_CACHE_SECONDS)
+    return value, sidebar_values(found)
 
 
 # --- 열람중 in shared rows -------------------------------------------------------------
@@ -174,9 +195,10 @@ def shell_context(context):
     return {**context, "sidebar": {block: hole(name) for block, name in SIDEBAR_HOLES.items()}}
 
 
-def sidebar_values():
-    """{hole: HTML} of the sidebar's blocks as they are now (one cache round trip)."""
-    blocks = sidebar()
+def sidebar_values(found=None):
+    """{hole: HTML} of the sidebar's blocks as they are now (one cache round trip, none if
+    `found` holds what a caller read of invalidation.SIDEBAR_KEYS)."""
+    blocks = sidebar(found)
     return {name: blocks[block] for block, name in SIDEBAR_HOLES.items()}
 
 

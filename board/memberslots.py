@@ -32,7 +32,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
 
-from .forms import new_submission_key
+from .forms import new_submission_keys
 from .models import member_votes, thread_items
 
 UNKNOWN_ID = 2147483647  # stands for the id in a URL made once per fill
@@ -134,7 +134,12 @@ def header_badges(user):
     a shared page fills them with no query."""
     if user is None or not user.is_authenticated:
         return ""
-    messages, notifications = user.unread_message_count, user.unread_notification_count
+    return _badges(user.unread_message_count, user.unread_notification_count)
+
+
+@functools.lru_cache(maxsize=512)
+def _badges(messages, notifications):
+    # Made once per process for each pair of counts: most members have none unread.
     return format_html(
         '<li class="header-badge{}"><a class="header-link header-messages" href="{}">쪽지{}</a></li>'
         '<li class="header-badge{}"><a class="header-link header-notifications" href="{}">알림{}</a></li>',
@@ -178,13 +183,17 @@ class _Filler:
     def __init__(self, request, page):
         self.request, self.user, self.page = request, request.user, page
         self.values = {}
+        self.token = None
+        self.keys = []
         self.my_votes = None  # (their vote on the post, the ids of the page's comments they 추천ed)
         self.vote_markup = {}
 
     def __call__(self, match):
         kind, arg = match.group(1).decode(), match.group(2)
         if kind == "key":
-            return new_submission_key().encode()
+            if not self.keys:
+                self.keys = new_submission_keys(16)
+            return self.keys.pop()
         if kind == "comment":
             return self.comment_controls(int(arg))
         if kind == "comment_vote":
@@ -201,7 +210,14 @@ class _Filler:
         return header_badges(self.user)
 
     def make_csrf(self):
-        return get_token(self.request)
+        return self.csrf_token()
+
+    def csrf_token(self):
+        # One per response: get_token masks the secret anew on every call (32 random
+        # characters from the system's generator), and every form may carry the same one.
+        if self.token is None:
+            self.token = get_token(self.request)
+        return self.token
 
     def make_vote(self):
         post = self.page["post"]
@@ -209,7 +225,7 @@ class _Filler:
         my_vote = self.votes()[0]
         board = post["board"]
         facts = (post["pk"], post["upvote_count"], post["downvote_count"], board["slug"], board["use_downvote"])
-        return vote_box(facts, is_author, my_vote).replace(CSRF_STANDIN, get_token(self.request))
+        return vote_box(facts, is_author, my_vote).replace(CSRF_STANDIN, self.csrf_token())
 
     def votes(self):
         """This member's votes on the page's post and comments, in one query at the first
@@ -250,7 +266,7 @@ class _Filler:
         own, pressed = author_id == self.user.pk, pk in self.votes()[1]
         kind = "own" if own else ("pressed" if pressed else "member")
         if kind not in self.vote_markup:
-            self.vote_markup[kind] = comment_vote_button(own, pressed).replace(CSRF_STANDIN, get_token(self.request))
+            self.vote_markup[kind] = comment_vote_button(own, pressed).replace(CSRF_STANDIN, self.csrf_token())
         count = f"{rest[0]:,}" if rest else "0"
         markup = self.vote_markup[kind].replace(str(UNKNOWN_ID), str(pk)).replace(UNKNOWN_COUNT, count)
         return markup.encode()

@@ -56,12 +56,14 @@ def _menu():
     return menu
 
 
-def sidebar():
+def sidebar(found=None):
     """The sidebar's blocks in one cache round trip, as data and as the HTML every page
     prints (rendered once when a block is built, not on every page). 인기글, tags and
     인기검색어 are kept for BOARD_SIDEBAR_CACHE_SECONDS; 최근 댓글 until a comment changes.
-    Moderation forgets both (invalidation.py)."""
-    found = cache.get_many([SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY])
+    Moderation forgets both (invalidation.py). `found`: what a caller already read of
+    SIDEBAR_KEYS in a round trip of its own."""
+    if found is None:
+        found = cache.get_many([SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY])
     popular = found.get(SIDEBAR_POPULAR_KEY)
     if popular is None:
         popular = build_popular()

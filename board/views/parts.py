@@ -9,8 +9,8 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
 from .. import memberslots
-from ..fragments import Part, cached_batch, cached_parts, show_current, sidebar_values, variant
-from ..invalidation import listing_version, post_version
+from ..fragments import Part, cached_batch, cached_parts, part_and_sidebar, show_current, variant
+from ..invalidation import board_version, listing_version, post_version
 from ..models import Board, Post, attach_tags, thread_items
 from ..pagination import Pager
 from ..templatetags.board_tags import post_rows, thousands
@@ -91,19 +91,31 @@ def rows_args(board, page, *, current=None, notices=False):
 def refreshed_rows(request, response, slug, args=None, **_):
     """The rows (and 공지) of a cached list page or article, which a comment or a 추천 in
     the board changes while the page around them stays (pagecache `refreshed`), with the
-    sidebar as it is now: from the cached rows (fragments.py), made again where they moved."""
+    sidebar as it is now: from the cached rows (fragments.py), made again where they moved.
+
+    Whatever changes a row on the board's page moves the board's version (a post's counts
+    or title, a comment, the listing: invalidation.py), so the page's rows as made under
+    one version of the board are kept under it: the first page to need them after a write
+    puts them together, and every article on that page and the list page itself, for every
+    reader, then reads them in one cache round trip."""
     args = args or response.refreshed_parts["args"]
     board_id, per_page = args["board"]
     board = Board(pk=board_id, slug=slug, page_size=per_page)  # all the rows ask of it
-    pager = Pager.for_total(args["page"], args["page"] * per_page, per_page)
-    parts = {"rows": rows_part(request, board, pager, None, ListOptions.from_request(request), plain=True)}
-    if args["notices"]:
-        parts["notices"] = Part(None, (), notice_rows(request, board))
-    made = cached_parts(request, parts)
-    rows_html, window = made["rows"]
-    values = {"rows_html": show_current(rows_html, args["current"]), **sidebar_values()}
-    if args["notices"]:
-        values["notices_html"] = made["notices"]
+    page, notices = args["page"], args["notices"]
+
+    def render_rows():
+        pager = Pager.for_total(page, page * per_page, per_page)
+        parts = {"rows": rows_part(request, board, pager, None, ListOptions.from_request(request), plain=True)}
+        if notices:
+            parts["notices"] = Part(None, (), notice_rows(request, board))
+        made = cached_parts(request, parts)
+        return (*made["rows"], made.get("notices"))
+
+    part = Part(f"board-page:{slug}:{page}:{int(notices)}", (board_version(slug),), render_rows)
+    (rows_html, window, notices_html), sidebar = part_and_sidebar(request, part)
+    values = {"rows_html": show_current(rows_html, args["current"]), **sidebar}
+    if notices:
+        values["notices_html"] = notices_html
     if args["current"] is not None:
         counts = next(((link.upvotes, link.downvotes) for link in window if link.pk == args["current"]), None)
         if counts is None:  # not on the page it was (the listing moved since): from its row

@@ -113,6 +113,7 @@ def test_forms_on_a_shared_page_carry_the_members_own_csrf_token_and_fresh_keys(
 
     keys = re.findall(r'name="submission_key" value="([^"]+)"', html)
     assert len(keys) == len(set(keys)) == 3  # the comment form and two reply boxes
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", key) for key in keys), keys  # text, as the form reads it
     token = re.search(r'id="comment-form".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S).group(1)
 
     form = {"body": "보라의 답", "csrfmiddlewaretoken": token, "submission_key": keys[0]}

@@ -298,3 +298,36 @@ def test_a_comment_on_one_page_of_a_board_leaves_the_rows_of_its_other_pages_as_
 
     make_comment(old[1], body="둘째 쪽 글에 댓글")
     assert 'title="댓글 1개"' in row_of(Client().get("/b/small/?page=2").content.decode(), "지난 글 1")
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "member"])
+def test_after_a_write_the_rows_one_article_put_together_serve_the_others_in_one_cache_read(
+    reader, monkeypatch, make_post, make_comment, make_user, django_assert_max_num_queries
+):
+    first, second, commented = make_post(title="첫 글"), make_post(title="둘째 글"), make_post(title="댓글 받을 글")
+    client = member_client(make_user()) if reader == "member" else Client()
+    read_twice(client, first.get_absolute_url(), second.get_absolute_url())
+    make_comment(commented, body="새 댓글")
+    client.get(first.get_absolute_url())  # puts the page's rows together under the board's new version
+    reads = []
+    real_get_many = fragments.cache.get_many
+    monkeypatch.setattr(fragments.cache, "get_many", lambda keys, *a, **kw: reads.append(keys) or real_get_many(keys))
+
+    with django_assert_max_num_queries(4) as captured:
+        response = client.get(second.get_absolute_url())
+
+    assert response["X-Page-Cache"] == "hit" and not pages_rendered(response)
+    assert 'title="댓글 1개"' in row_of(response.content.decode(), "댓글 받을 글")
+    assert "열람중" in row_of(response.content.decode(), "둘째 글")
+    assert "열람중" not in row_of(response.content.decode(), "첫 글")
+    # No row read (the only query on posts: the view count, where Redis does not keep it).
+    assert not any('"board_post"."title"' in query["sql"] for query in captured.captured_queries)
+    # The page with its versions, then the page's rows and the sidebar in one read: no page
+    # of ids, no row, no post's version.
+    page_read, rows_read = reads
+    assert any(
+        key.startswith(pagecache.PAGE_KEY_PREFIX) or key.startswith(pagecache.MEMBER_PAGE_KEY_PREFIX)
+        for key in page_read
+    )
+    assert any(":board-page:ainews:1:" in key for key in rows_read)
+    assert set(invalidation.SIDEBAR_KEYS) <= set(rows_read)
