@@ -233,5 +233,7 @@ def shell_response(request, name, versions, template, context, values, args):
 
 def refreshed_response(shell, values, args):
     response = HttpResponse(shell)
-    response.refreshed_parts = {"values": {**values, **sidebar_values()}, "args": args}
+    if not set(SIDEBAR_HOLES.values()) <= values.keys():  # refreshed_rows' values have it already
+        values = {**values, **sidebar_values()}
+    response.refreshed_parts = {"values": values, "args": args}
     return response

@@ -331,3 +331,21 @@ def test_after_a_write_the_rows_one_article_put_together_serve_the_others_in_one
     )
     assert any(":board-page:ainews:1:" in key for key in rows_read)
     assert set(invalidation.SIDEBAR_KEYS) <= set(rows_read)
+
+
+def test_an_article_made_from_its_cached_shell_reads_the_sidebar_once(settings, monkeypatch, make_post):
+    # What the first reader after the page itself left the cache (evicted, or the
+    # benchmark's uncached reads) costs: the shell and the rows from the cache, the sidebar
+    # read with the rows, not again for the response.
+    settings.BOARD_PAGE_CACHE_BYPASS_HEADER = "X-Uncached"
+    post = make_post(title="껍데기에서 만든 글")
+    read_twice(Client(), post.get_absolute_url())
+    reads = []
+    real_sidebar = fragments.sidebar
+    monkeypatch.setattr(fragments, "sidebar", lambda found=None: reads.append(found) or real_sidebar(found))
+
+    response = Client().get(post.get_absolute_url(), headers={"X-Uncached": "1"})
+
+    assert response.status_code == 200 and not pages_rendered(response)
+    assert "껍데기에서 만든 글" in main_text(response) and "인기" in page_text(response)
+    assert len(reads) == 1
