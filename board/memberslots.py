@@ -174,7 +174,18 @@ def fill(request, response):
     if counts and "post" in page:  # the counts as they are now, not as when the page was made
         page = {**page, "post": {**page["post"], "upvote_count": counts[0], "downvote_count": counts[1]}}
     filler = _Filler(request, page)
-    response.content = _pattern().sub(filler, response.content)
+    content = response.content
+    # Every form's token and key first, each in one pass over the bytes (an article has a
+    # 답글 form under every comment); the slots that need a look at the page's data after.
+    csrf = f"{_mark()}:csrf@@".encode()
+    if csrf in content:
+        content = content.replace(csrf, filler.csrf_token().encode())
+    pieces = content.split(f"{_mark()}:key@@".encode())
+    if len(pieces) > 1:
+        joined = [b""] * (2 * len(pieces) - 1)
+        joined[0::2], joined[1::2] = pieces, new_submission_keys(len(pieces) - 1)
+        content = b"".join(joined)
+    response.content = _pattern().sub(filler, content)
 
 
 class _Filler:
@@ -182,22 +193,22 @@ class _Filler:
 
     def __init__(self, request, page):
         self.request, self.user, self.page = request, request.user, page
+        # Read once: request.user is a lazy proxy, and every comment's slots ask for the id.
+        self.user_id = self.user.pk
+        self.comments = page.get("comments", {})
         self.values = {}
         self.token = None
-        self.keys = []
         self.my_votes = None  # (their vote on the post, the ids of the page's comments they 추천ed)
         self.vote_markup = {}
 
     def __call__(self, match):
-        kind, arg = match.group(1).decode(), match.group(2)
-        if kind == "key":
-            if not self.keys:
-                self.keys = new_submission_keys(16)
-            return self.keys.pop()
-        if kind == "comment":
-            return self.comment_controls(int(arg))
-        if kind == "comment_vote":
-            return self.comment_vote(int(arg))
+        kind, arg = match.group(1, 2)
+        if arg is not None:
+            if kind == b"comment_vote":
+                return self.comment_vote(int(arg))
+            if kind == b"comment":
+                return self.comment_controls(int(arg))
+        kind = kind.decode()
         if kind not in self.values:
             make = getattr(self, f"make_{kind}", None)
             self.values[kind] = make().encode() if make else b""
@@ -221,7 +232,7 @@ class _Filler:
 
     def make_vote(self):
         post = self.page["post"]
-        is_author = post["author_id"] == self.user.pk
+        is_author = post["author_id"] == self.user_id
         my_vote = self.votes()[0]
         board = post["board"]
         facts = (post["pk"], post["upvote_count"], post["downvote_count"], board["slug"], board["use_downvote"])
@@ -234,20 +245,20 @@ class _Filler:
         추천 can hold theirs."""
         if self.my_votes is None:
             post = self.page.get("post")
-            asks_post = post and post["author_id"] != self.user.pk and (post["upvote_count"] or post["downvote_count"])
-            comments = self.page.get("comments", {})
+            asks_post = post and post["author_id"] != self.user_id and (post["upvote_count"] or post["downvote_count"])
+            comments = self.comments
             voted = [key for key, (_, _, *count) in comments.items() if count and count[0]]
             self.my_votes = member_votes(self.user, post["pk"] if asks_post else None, voted)
         return self.my_votes
 
     def make_post_controls(self):
         post = self.page["post"]
-        own = post["author_id"] == self.user.pk
+        own = post["author_id"] == self.user_id
         return own_controls("post", own, post["board"]["slug"]).replace(str(UNKNOWN_ID), str(post["pk"]))
 
     def comment_controls(self, pk):
-        author_id, deleted, *_ = self.page.get("comments", {}).get(pk, (None, True))
-        if author_id == self.user.pk:
+        author_id, deleted, *_ = self.comments.get(pk, (None, True))
+        if author_id == self.user_id:
             if deleted:
                 return b""
             return own_controls("comment", True).replace(str(UNKNOWN_ID), str(pk)).encode()
@@ -259,11 +270,11 @@ class _Filler:
     def comment_vote(self, pk):
         """The 추천 button of one comment (which of them this member 추천ed: votes()); each
         kind of button is rendered once and copied with its comment's id and count."""
-        comments = self.page.get("comments", {})
+        comments = self.comments
         author_id, deleted, *rest = comments.get(pk, (None, True))
         if deleted:
             return b""
-        own, pressed = author_id == self.user.pk, pk in self.votes()[1]
+        own, pressed = author_id == self.user_id, pk in self.votes()[1]
         kind = "own" if own else ("pressed" if pressed else "member")
         if kind not in self.vote_markup:
             self.vote_markup[kind] = comment_vote_button(own, pressed).replace(CSRF_STANDIN, self.csrf_token())
