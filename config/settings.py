@@ -50,7 +50,7 @@ MIDDLEWARE = [
     # them: one a middleware returns early (the 400 of reject_malformed_input, an HTTPS or
     # slash redirect, a static file), an error page and a CSRF refusal all carry the same
     # headers as a page (tests/test_security_headers.py).
-    "csp.middleware.CSPMiddleware",
+    "config.csp.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

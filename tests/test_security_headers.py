@@ -110,3 +110,33 @@ def test_the_redirect_to_https_carries_them_too(client, production, db):
     # Strict-Transport-Security is sent over HTTPS only, as browsers ignore it over HTTP.
     assert {name: response.get(name) for name in HEADERS[:-1]} == {name: page.get(name) for name in HEADERS[:-1]}
     assert "Strict-Transport-Security" not in response
+
+
+def test_the_policy_is_the_one_the_settings_give_after_they_change(client, settings, db):
+    # The header is built once per process (config/csp.py): new settings must build it again.
+    assert "img-src 'self' https:" in client.get("/robots.txt")["Content-Security-Policy"]
+    directives = django_settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**directives, "img-src": ["'self'"]}}
+
+    policy = client.get("/robots.txt")["Content-Security-Policy"]
+
+    assert "img-src 'self';" in policy and "https:" not in policy
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+
+
+def test_a_view_that_changes_its_policy_gets_its_own(rf):
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+
+    from config.csp import CSPMiddleware
+
+    @csp_update({"img-src": ["https://pictures.example"]})
+    def view(request):
+        return HttpResponse("그림")
+
+    middleware = CSPMiddleware(view)
+    changed = middleware(rf.get("/"))
+    plain = CSPMiddleware(lambda request: HttpResponse("글"))(rf.get("/"))
+
+    assert "https://pictures.example" in changed["Content-Security-Policy"]
+    assert "https://pictures.example" not in plain["Content-Security-Policy"]
