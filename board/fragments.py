@@ -102,10 +102,11 @@ def part_key(known, name, versions):
     return f"{FRAGMENT_KEY_PREFIX}{name}:{joined}"
 
 
-def part_and_sidebar(request, part):
+def part_and_sidebar(request, part, *, keep=None):
     """(The part's value, the sidebar's blocks as sidebar_values gives them), read in one
     cache round trip when the page already knows the part's versions (a page refreshing
-    its rows knows its board's)."""
+    its rows knows its board's). A part made here is stored unless keep() says it is not
+    worth a cache write."""
     known = getattr(request, "page_versions", None)
     key = part_key(known, part.name, part.versions) if known and settings.BOARD_PAGE_CACHE_SECONDS else None
     if key is None:
@@ -114,7 +115,8 @@ def part_and_sidebar(request, part):
     value = found.get(key)
     if value is None:
         value = part.render()
-        cache.set(key, value, settings.BOARD_PAGE_CACHE_SECONDS)
+        if keep is None or keep():
+            cache.set(key, value, settings.BOARD_PAGE_CACHE_SECONDS)
     return value, sidebar_values(found)
 
 

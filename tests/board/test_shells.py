@@ -349,3 +349,24 @@ def test_an_article_made_from_its_cached_shell_reads_the_sidebar_once(settings, 
     assert response.status_code == 200 and not pages_rendered(response)
     assert "껍데기에서 만든 글" in main_text(response) and "인기" in page_text(response)
     assert len(reads) == 1
+
+
+def test_rows_that_did_not_change_are_not_written_again_under_the_boards_new_version(
+    monkeypatch, make_board, make_post, make_comment
+):
+    board = make_board(slug="small", name="작은 게시판", page_size=2)
+    old = [make_post(board=board, title=f"지난 글 {n}") for n in range(2)]
+    newest = [make_post(board=board, title=f"새 글 {n}") for n in range(2)]
+    read_twice(Client(), old[0].get_absolute_url(), newest[0].get_absolute_url())
+    written = []
+    real_set = fragments.cache.set
+    monkeypatch.setattr(fragments.cache, "set", lambda key, *a, **kw: written.append(key) or real_set(key, *a, **kw))
+
+    make_comment(newest[1], body="첫 쪽 글에 댓글")
+    on_page_1 = Client().get(newest[0].get_absolute_url())
+    on_page_2 = Client().get(old[0].get_absolute_url())
+
+    assert 'title="댓글 1개"' in row_of(on_page_1.content.decode(), "새 글 1")
+    assert "지난 글 1" in on_page_2.content.decode() and not pages_rendered(on_page_2)
+    assert any(":board-page:small:1:" in key for key in written)  # for the other articles of page 1
+    assert not any(":board-page:small:2:" in key for key in written)  # as they were: no write
