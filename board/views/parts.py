@@ -117,7 +117,11 @@ def refreshed_rows(request, response, slug, args=None, **_):
         made = cached_parts(request, parts)
         return (*made["rows"], made.get("notices"))
 
-    part = Part(f"board-page:{slug}:{page}:{int(notices)}", (board_version(slug),), render_rows)
+    # Under the listing too, though every change to it moves the board's version: the two
+    # are not always written in one step (the file cache writes one key at a time), and
+    # rows kept under the board's new version must not hold the listing's old posts.
+    versions = (board_version(slug), listing_version(slug))
+    part = Part(f"board-page:{slug}:{page}:{int(notices)}", versions, render_rows)
     (rows_html, window, notices_html), sidebar = part_and_sidebar(request, part, keep=lambda: bool(made_again))
     values = {"rows_html": show_current(rows_html, args["current"]), **sidebar}
     if notices:

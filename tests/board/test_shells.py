@@ -370,3 +370,21 @@ def test_rows_that_did_not_change_are_not_written_again_under_the_boards_new_ver
     assert "지난 글 1" in on_page_2.content.decode() and not pages_rendered(on_page_2)
     assert any(":board-page:small:1:" in key for key in written)  # for the other articles of page 1
     assert not any(":board-page:small:2:" in key for key in written)  # as they were: no write
+
+
+def test_a_boards_page_of_rows_follows_its_listing_even_where_the_boards_version_lags(rf, board, make_post):
+    # A page read between the two writes of a new post's versions (the file cache writes one
+    # key at a time) sees the listing's new version with the board's old one: the rows kept
+    # under that board version must not be the page before the new post.
+    make_post(title="먼저 쓴 글")
+    request = rf.get("/b/ainews/")
+    request.page_versions = {invalidation.EVERYTHING: "a" * 21, "board:ainews": "b" * 21, "listing:ainews": "c" * 21}
+    before = refreshed_rows(request, None, board.slug, rows_args(board, 1))
+    make_post(title="새로 쓴 글")
+    request = rf.get("/b/ainews/")
+    request.page_versions = {invalidation.EVERYTHING: "a" * 21, "board:ainews": "b" * 21, "listing:ainews": "d" * 21}
+
+    after = refreshed_rows(request, None, board.slug, rows_args(board, 1))
+
+    assert "새로 쓴 글" not in before["rows_html"]
+    assert "새로 쓴 글" in after["rows_html"] and "먼저 쓴 글" in after["rows_html"]
