@@ -102,22 +102,36 @@ def part_key(known, name, versions):
     return f"{FRAGMENT_KEY_PREFIX}{name}:{joined}"
 
 
-def part_and_sidebar(request, part, *, keep=None):
-    """(The part's value, the sidebar's blocks as sidebar_values gives them), read in one
-    cache round trip when the page already knows the part's versions (a page refreshing
-    its rows knows its board's). A part made here is stored unless keep() says it is not
-    worth a cache write."""
+def part_and_sidebar(request, part):
+    """(The part's value, the sidebar's blocks as sidebar_values gives them), for a part
+    that depends on more versions than its name and `versions` say: those of the posts it
+    shows, which only its value knows. `part.render(stale)` gives (value, those versions)
+    from the value kept before (None if there is none), and the part is kept with the
+    tokens they had when it was made. It is read with the sidebar in one cache round trip
+    and those tokens checked in a second; a write to any other post leaves it as it is,
+    and one to a post it shows makes it again."""
     known = getattr(request, "page_versions", None)
     key = part_key(known, part.name, part.versions) if known and settings.BOARD_PAGE_CACHE_SECONDS else None
     if key is None:
-        return cached_parts(request, {"part": part})["part"], sidebar_values()
+        return part.render(None)[0], sidebar_values()
     found = cache.get_many([key, *invalidation.SIDEBAR_KEYS])
-    value = found.get(key)
-    if value is None:
-        value = part.render()
-        if keep is None or keep():
-            cache.set(key, value, settings.BOARD_PAGE_CACHE_SECONDS)
+    stored = found.get(key)
+    if stored is not None and tokens_still_current(request, stored[1]):
+        return stored[0], sidebar_values(found)
+    value, depends = part.render(stored[0] if stored is not None else None)
+    tokens = {version: request.page_versions.get(version) for version in depends}
+    if None not in tokens.values():  # a version another process has just started: not kept
+        cache.set(key, (value, tokens), settings.BOARD_PAGE_CACHE_SECONDS)
     return value, sidebar_values(found)
+
+
+def tokens_still_current(request, tokens):
+    """Whether every version in {version: token} still has that token (one cache round
+    trip); the page's next parts then know them."""
+    found = cache.get_many([invalidation.version_key(version) for version in tokens]) if tokens else {}
+    current = {version: found.get(invalidation.version_key(version)) for version in tokens}
+    request.page_versions = {**request.page_versions, **{v: t for v, t in current.items() if t is not None}}
+    return current == tokens
 
 
 # --- 열람중 in shared rows -------------------------------------------------------------

@@ -24,12 +24,13 @@ second one retires.
 
 | change | stale |
 |---|---|
-| post written, edited, deleted or moved | its article, its board's lists and listing, 홈/새글/검색 |
+| post written or edited | its article, its board's lists and listing, 홈/새글/검색 |
+| post deleted or moved | as written, plus the sidebar (인기글, 최근 댓글) |
 | post voted on | its row (its article takes its counts from it), its board's lists, 홈/새글/검색 |
-| comment written, edited, deleted | as a vote, plus the sidebar's 최근 댓글 |
+| comment written, edited, deleted | as a vote, plus the sidebar's 최근 댓글 (made again by the writer at the commit) |
 | comment 추천ed or un-추천ed | its article only (its count, 베스트 댓글; lists show neither) |
 | 말머리 added, renamed or removed | the menu (it keeps each board's 말머리), every page (rows show the name) |
-| post moved | as a post, in both boards |
+| post moved | as a post deleted, in both boards |
 | board added or renamed, its levels changed | the menu, every page |
 | 닉네임, 탈퇴, ban, content restored, staff status (the 운영진 badge) | every page, the sidebar (names everywhere) |
 | any moderation action | every page, the sidebar (인기글 and 최근 댓글 must drop hidden items) |
@@ -115,10 +116,19 @@ def _now_and_at_commit(versions=(), forget=()):
 
 
 def post_changed(post_id, *board_slugs):
-    """A post was written, edited, deleted, hidden or moved (in these boards: two on a move):
-    its row and what its board lists."""
+    """A post was written or edited: its row and what its board lists."""
+    _now_and_at_commit(_post_versions(post_id, board_slugs))
+
+
+def post_removed(post_id, *board_slugs):
+    """A post was deleted or moved (in these boards: both on a move): as post_changed, and
+    the sidebar's blocks, whose 인기글 and 최근 댓글 may show it and its comments."""
+    _now_and_at_commit(_post_versions(post_id, board_slugs), forget=SIDEBAR_KEYS)
+
+
+def _post_versions(post_id, board_slugs):
     boards = [version(slug) for slug in board_slugs for version in (board_version, listing_version)]
-    _now_and_at_commit([post_version(post_id), article_version(post_id), *boards, SITE])
+    return [post_version(post_id), article_version(post_id), *boards, SITE]
 
 
 def post_counts_changed(post_id, board_slug):
@@ -127,9 +137,14 @@ def post_counts_changed(post_id, board_slug):
     _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE])
 
 
-def comment_changed(post_id, board_slug):
+def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
+    """A comment was written, edited or deleted. The sidebar's 최근 댓글 is forgotten now
+    and, at the commit, made again by `rebuild_recent_comments()` (sidebar.py, which the
+    services pass in: it imports this module): the writer makes it once, instead of every
+    reader who would find it gone at the same moment."""
     versions = [post_version(post_id), article_version(post_id), board_version(board_slug), SITE]
-    _now_and_at_commit(versions, forget=[SIDEBAR_RECENT_COMMENTS_KEY])
+    _apply(versions)
+    transaction.on_commit(lambda: (_apply(versions), rebuild_recent_comments()), robust=True)
 
 
 def comment_votes_changed(post_id):

@@ -72,10 +72,7 @@ def sidebar(found=None):
         cache.set(SIDEBAR_POPULAR_KEY, popular, settings.BOARD_SIDEBAR_CACHE_SECONDS)
     recent = found.get(SIDEBAR_RECENT_COMMENTS_KEY)
     if recent is None:
-        items = build_recent_comments()
-        html = render_to_string("includes/sidebar_recent.html", {"sidebar": {"recent_comments": items}})
-        recent = {"items": items, "html": html}
-        cache.set(SIDEBAR_RECENT_COMMENTS_KEY, recent, settings.BOARD_SIDEBAR_CACHE_SECONDS)
+        recent = rebuild_recent_comments()
     return {
         **popular,
         "posts_html": mark_safe(popular["posts_html"]),  # noqa: S308 - our templates' output, escaped there
@@ -83,6 +80,16 @@ def sidebar(found=None):
         "recent_comments": recent["items"],
         "recent_html": mark_safe(recent["html"]),  # noqa: S308
     }
+
+
+def rebuild_recent_comments():
+    """최근 댓글 made again from the database and kept: by the first page that finds it
+    gone, and by a comment's writer once it is committed (invalidation.comment_changed)."""
+    items = build_recent_comments()
+    html = render_to_string("includes/sidebar_recent.html", {"sidebar": {"recent_comments": items}})
+    recent = {"items": items, "html": html}
+    cache.set(SIDEBAR_RECENT_COMMENTS_KEY, recent, settings.BOARD_SIDEBAR_CACHE_SECONDS)
+    return recent
 
 
 def build_recent_comments():

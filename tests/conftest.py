@@ -284,9 +284,11 @@ def make_post(db, board, author):
 
 
 @pytest.fixture
-def make_comment(db, make_user):
+def make_comment(db, make_user, django_capture_on_commit_callbacks):
     def make(post, body="댓글입니다.", author=None, parent=None):
-        return services.add_comment(post=post, author=author or make_user(), body=body, parent=parent)
+        # Committed, as a comment is: what the writer does at the commit (최근 댓글) is done.
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.add_comment(post=post, author=author or make_user(), body=body, parent=parent)
 
     return make
 

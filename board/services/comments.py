@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts import notifying
 from accounts.models import PointEntry
 
-from .. import invalidation, markup, search
+from .. import invalidation, markup, search, sidebar
 from ..models import Comment, Post
 from . import points
 from .moderation import log_moderation
@@ -42,7 +42,9 @@ def add_comment(*, post, author, body, parent=None, created_at=None, submission_
                 comment_id=comment.pk,
             )
             search.index_comments([comment])
-            invalidation.comment_changed(post.pk, post.board.slug)
+            invalidation.comment_changed(
+                post.pk, post.board.slug, rebuild_recent_comments=sidebar.rebuild_recent_comments
+            )
             notifying.notify_comment(comment=comment, post=post, mentioned=notifying.mentioned(mentions, found))
             # Last, so the post's row (which every reader's view count also updates) stays
             # locked only until the commit.
@@ -69,7 +71,9 @@ def edit_comment(*, comment, body, author=None):
             fields.append("author")
         comment.save(update_fields=fields)
         search.index_comments([comment])
-        invalidation.comment_changed(comment.post_id, comment.post.board.slug)
+        invalidation.comment_changed(
+            comment.post_id, comment.post.board.slug, rebuild_recent_comments=sidebar.rebuild_recent_comments
+        )
         if newly := notifying.mentioned(mentions, found, before=before):
             notifying.notify_mentions(post=comment.post, comment=comment, mentioned=newly)
     return comment
@@ -85,7 +89,9 @@ def delete_comment(*, comment, moderator=None, reason=""):
             points.take_back_points(member_id=comment.author_id, comment=comment)
         comment.is_deleted = True
         search.index_comments([comment])
-        invalidation.comment_changed(comment.post_id, comment.post.board.slug)
+        invalidation.comment_changed(
+            comment.post_id, comment.post.board.slug, rebuild_recent_comments=sidebar.rebuild_recent_comments
+        )
         if changed and moderator is not None and moderator.pk != comment.author_id:
             log_moderation(moderator=moderator, action="delete_comment", target=comment, reason=reason)
     return bool(changed)

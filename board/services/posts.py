@@ -198,7 +198,7 @@ def delete_post(*, post, moderator=None, reason=""):
             points.take_back_points(member_id=post.author_id, post=post)
         post.is_deleted = True
         search.index_posts([post])
-        invalidation.post_changed(post.pk, post.board.slug)
+        invalidation.post_removed(post.pk, post.board.slug)
         if changed and moderator is not None and moderator.pk != post.author_id:
             log_moderation(moderator=moderator, action="delete_post", target=post, reason=reason)
     return bool(changed)
@@ -216,7 +216,7 @@ def move_post(*, post, board, moderator, reason=""):
             Board.objects.filter(pk=board.pk).update(post_count=F("post_count") + 1)
         post.board, post.category = board, None
         search.index_posts([post])
-        invalidation.post_changed(post.pk, old_board.slug, board.slug)
+        invalidation.post_removed(post.pk, old_board.slug, board.slug)
         log_moderation(
             moderator=moderator, action="move_post", target=post, reason=reason or f"{old_board.name} → {board.name}"
         )

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from .. import memberslots
 from ..fragments import Part, cached_batch, cached_parts, part_and_sidebar, show_current, variant
-from ..invalidation import board_version, listing_version, post_version
+from ..invalidation import listing_version, post_version
 from ..models import Board, Post, attach_tags, thread_items
 from ..pagination import Pager
 from ..templatetags.board_tags import post_rows, thousands
@@ -37,9 +37,10 @@ class NavLink(NamedTuple):
     downvotes: int
 
 
-def rows_part(request, board, pager, fetch, options, plain):
+def rows_part(request, board, pager, fetch, options, plain, ids=None):
     """A page of the board's rows with 열람중 marks (fragments.show_current), and the page's
     articles with one either side as NavLinks (이전글/다음글 of an article on its edge).
+    `ids`: the plain page's posts with one either side, where the caller knows them.
 
     The plain list's page is a cached part, shared by the list page and every article on
     it, kept under the versions of the posts it holds, and made from rows cached one by one
@@ -76,8 +77,9 @@ def rows_part(request, board, pager, fetch, options, plain):
         # another page leaves it as it is (a look at its posts' versions, no row read). Not
         # under the posts either side of it: of those it keeps only the title (이전글/다음글),
         # which only a change to the listing changes.
-        ids_part = Part(f"ids:{board.slug}:{pager.number}", (listing_version(board.slug),), page_ids)
-        ids = cached_parts(request, {"ids": ids_part})["ids"]
+        if ids is None:
+            ids_part = Part(f"ids:{board.slug}:{pager.number}", (listing_version(board.slug),), page_ids)
+            ids = cached_parts(request, {"ids": ids_part})["ids"]
         versions = (listing_version(board.slug), *(post_version(pk) for pk in page_of(ids)))
         return Part(f"list-rows:{board.slug}:{pager.number}", versions, lambda: render_plain_page(ids))
     return Part(None, (), render_page)
@@ -93,36 +95,33 @@ def refreshed_rows(request, response, slug, args=None, **_):
     the board changes while the page around them stays (pagecache `refreshed`), with the
     sidebar as it is now: from the cached rows (fragments.py), made again where they moved.
 
-    Whatever changes a row on the board's page moves the board's version (a post's counts
-    or title, a comment, the listing: invalidation.py), so the page's rows as made under
-    one version of the board are kept under it: the first page to need them after a write
-    to one of its posts puts them together, and every article on that page and the list
-    page itself, for every reader, then reads them in one cache round trip. After a write
-    to another page's post they are the page of rows cached as it was (three round trips,
-    no row read), and not written again under the new version: on a busy board most
-    pages are not read before the next write, and a cache write is a file on SQLite."""
+    A page's rows as put together are kept under the board's listing (which posts it
+    holds) with the versions their posts had (fragments.part_and_sidebar): after a write
+    to a post of another page they are two cache reads away, with no row, page of ids or
+    row's part read; after one to a post of this page, the first page to need them puts
+    them together again, and every article on that page and the list page itself, for
+    every reader, then read them as they are."""
     args = args or response.refreshed_parts["args"]
     board_id, per_page = args["board"]
     board = Board(pk=board_id, slug=slug, page_size=per_page)  # all the rows ask of it
     page, notices = args["page"], args["notices"]
 
-    made_again = []
-
-    def render_rows():
+    def render_rows(stale):
         pager = Pager.for_total(page, page * per_page, per_page)
-        rows = rows_part(request, board, pager, None, ListOptions.from_request(request), plain=True)
-        parts = {"rows": rows._replace(render=lambda: made_again.append(True) or rows.render())}
+        options = ListOptions.from_request(request)
+        # Kept under the same listing, the stale page holds the same posts: its rows are put
+        # together again from theirs, with no page of ids or of rows read first.
+        ids = [link.pk for link in stale[1]] if stale else None
+        rows = rows_part(request, board, pager, None, options, plain=True, ids=ids)
+        depends = list(rows.versions[1:])  # the page's posts (the first is the listing)
+        parts = {"rows": rows._replace(name=None) if stale else rows}
         if notices:
-            parts["notices"] = Part(None, (), notice_rows(request, board))
+            parts["notices"] = Part(None, (), notice_rows(request, board, depends))
         made = cached_parts(request, parts)
-        return (*made["rows"], made.get("notices"))
+        return (*made["rows"], made.get("notices")), depends
 
-    # Under the listing too, though every change to it moves the board's version: the two
-    # are not always written in one step (the file cache writes one key at a time), and
-    # rows kept under the board's new version must not hold the listing's old posts.
-    versions = (board_version(slug), listing_version(slug))
-    part = Part(f"board-page:{slug}:{page}:{int(notices)}", versions, render_rows)
-    (rows_html, window, notices_html), sidebar = part_and_sidebar(request, part, keep=lambda: bool(made_again))
+    part = Part(f"board-page:{slug}:{page}:{int(notices)}", (listing_version(slug),), render_rows)
+    (rows_html, window, notices_html), sidebar = part_and_sidebar(request, part)
     values = {"rows_html": show_current(rows_html, args["current"]), **sidebar}
     if notices:
         values["notices_html"] = notices_html
@@ -165,10 +164,11 @@ def board_rows(board, ids, *, notice=False):
     }
 
 
-def notice_rows(request, board):
+def notice_rows(request, board, depends=None):
     """The 공지 rows of the board's first list page, put together from parts: which posts
     (under the board's listing: pinning one retires every page anyway), and each row under
-    its post's version, so that a comment or a 추천 elsewhere reads no 공지 again."""
+    its post's version, so that a comment or a 추천 elsewhere reads no 공지 again. Their
+    posts' versions are added to `depends` when it is given."""
 
     def render_rows():
         ids = cached_parts(
@@ -184,6 +184,8 @@ def notice_rows(request, board):
             },
         )["ids"]
         entries = {pk: (f"notice-row:{pk}", (post_version(pk),)) for pk in ids}
+        if depends is not None:
+            depends.extend(post_version(pk) for pk in ids)
         rows = cached_batch(request, entries, lambda missing: board_rows(board, missing, notice=True))
         return mark_safe("".join(rows[pk].html for pk in ids if pk in rows))  # noqa: S308 - rows Jinja2 escaped
 

@@ -87,7 +87,9 @@ def test_delete_by_the_author(published, author):
     client.post(f"{published.get_absolute_url()}delete/")
     assert fresh(published.get_absolute_url()).status_code == 404
     for url in ["/", "/b/ainews/", "/new/"]:
-        assert "원래 제목" not in main_text(fresh(url)), url
+        # Nor in the sidebar: 인기글, and its comment in 최근 댓글.
+        assert "원래 제목" not in page_text(fresh(url)), url
+        assert "첫 댓글" not in page_text(fresh(url)), url
 
 
 def test_hide_by_a_moderator_on_the_article(published, mod_client):
@@ -97,10 +99,11 @@ def test_hide_by_a_moderator_on_the_article(published, mod_client):
         assert "원래 제목" not in page_text(fresh(url)), url
 
 
-def test_comment(published, make_user):
+def test_comment(published, make_user, django_capture_on_commit_callbacks):
     client = Client()
     client.force_login(make_user())
-    client.post(f"{published.get_absolute_url()}comments/", {"body": "새로 단 댓글"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{published.get_absolute_url()}comments/", {"body": "새로 단 댓글"})
     assert "새로 단 댓글" in main_text(fresh(published.get_absolute_url()))
     assert "댓글 2" in main_text(fresh(published.get_absolute_url()))
     assert "새로 단 댓글" in main_text(fresh("/new/"))

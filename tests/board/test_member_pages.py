@@ -150,7 +150,7 @@ def test_text_that_spells_out_a_slot_is_shown_as_written(make_post, bora):
 def test_moderators_get_their_own_page_and_members_never_see_what_only_they_see(article, moderator, bora, make_comment):
     url = article.get_absolute_url()
     hidden = make_comment(article, body="숨겨진 댓글")
-    Comment.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    services.set_comment_hidden(comment=hidden, moderator=moderator, hidden=True)
     mod = member_client(moderator)
 
     mod.get(url)

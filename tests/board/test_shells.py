@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from board import fragments, invalidation, pagecache, services
+from board import fragments, invalidation, pagecache, services, sidebar
 from board.models import Post, PostVote
 from board.views.parts import refreshed_rows, rows_args
 from tests.conftest import main_text, member_client, page_text, shared_page
@@ -175,6 +175,22 @@ def test_notices_are_read_again_only_when_one_of_them_changed(make_post, make_co
     assert 'title="댓글 1개"' in row_of(page, "공지 글")
 
 
+def test_a_comment_on_a_notice_from_another_page_shows_on_the_first_pages_kept_rows(
+    make_board, make_post, make_comment
+):
+    board = make_board(slug="small", name="작은 게시판", page_size=2)
+    notice = make_post(board=board, title="지난 공지", is_notice=True)  # its own row is on page 2
+    newest = [make_post(board=board, title=f"새 글 {n}") for n in range(3)]
+    read_twice(Client(), "/b/small/")
+    make_comment(newest[2], body="첫 쪽 글에 댓글")
+    read_twice(Client(), "/b/small/")  # the first page's rows and 공지 kept as they are now
+
+    make_comment(notice, body="공지에 댓글")
+    page = Client().get("/b/small/").content.decode()
+
+    assert 'title="댓글 1개"' in row_of(page, "지난 공지")
+
+
 def test_a_members_vote_box_and_controls_carry_their_posts_id_and_counts(make_post, make_user):
     # Made once per process with stand-ins (memberslots.vote_box, own_controls): each page
     # gets its own post's id and counts.
@@ -301,14 +317,14 @@ def test_a_comment_on_one_page_of_a_board_leaves_the_rows_of_its_other_pages_as_
 
 
 @pytest.mark.parametrize("reader", ["anonymous", "member"])
-def test_after_a_write_the_rows_one_article_put_together_serve_the_others_in_one_cache_read(
+def test_after_a_write_the_rows_one_article_put_together_serve_the_others_from_the_cache(
     reader, monkeypatch, make_post, make_comment, make_user, django_assert_max_num_queries
 ):
     first, second, commented = make_post(title="첫 글"), make_post(title="둘째 글"), make_post(title="댓글 받을 글")
     client = member_client(make_user()) if reader == "member" else Client()
     read_twice(client, first.get_absolute_url(), second.get_absolute_url())
     make_comment(commented, body="새 댓글")
-    client.get(first.get_absolute_url())  # puts the page's rows together under the board's new version
+    client.get(first.get_absolute_url())  # puts the page's rows together again
     reads = []
     real_get_many = fragments.cache.get_many
     monkeypatch.setattr(fragments.cache, "get_many", lambda keys, *a, **kw: reads.append(keys) or real_get_many(keys))
@@ -322,15 +338,18 @@ def test_after_a_write_the_rows_one_article_put_together_serve_the_others_in_one
     assert "열람중" not in row_of(response.content.decode(), "첫 글")
     # No row read (the only query on posts: the view count, where Redis does not keep it).
     assert not any('"board_post"."title"' in query["sql"] for query in captured.captured_queries)
-    # The page with its versions, then the page's rows and the sidebar in one read: no page
-    # of ids, no row, no post's version.
-    page_read, rows_read = reads
+    # The page with its versions, then the page's rows and the sidebar in one read, then
+    # the versions of the posts on it: no page of ids, no row's part.
+    page_read, rows_read, versions_read = reads
     assert any(
         key.startswith(pagecache.PAGE_KEY_PREFIX) or key.startswith(pagecache.MEMBER_PAGE_KEY_PREFIX)
         for key in page_read
     )
     assert any(":board-page:ainews:1:" in key for key in rows_read)
     assert set(invalidation.SIDEBAR_KEYS) <= set(rows_read)
+    on_page = {invalidation.version_key(invalidation.post_version(post.pk)) for post in (first, second, commented)}
+    assert on_page <= set(versions_read)
+    assert all(key.startswith(invalidation.VERSION_KEY_PREFIX) for key in versions_read)
 
 
 def test_an_article_made_from_its_cached_shell_reads_the_sidebar_once(settings, monkeypatch, make_post):
@@ -351,22 +370,24 @@ def test_an_article_made_from_its_cached_shell_reads_the_sidebar_once(settings, 
     assert len(reads) == 1
 
 
-def test_rows_that_did_not_change_are_not_written_again_under_the_boards_new_version(
+def test_rows_that_did_not_change_are_not_written_again_after_a_write_beside_them(
     monkeypatch, make_board, make_post, make_comment
 ):
     board = make_board(slug="small", name="작은 게시판", page_size=2)
     old = [make_post(board=board, title=f"지난 글 {n}") for n in range(2)]
     newest = [make_post(board=board, title=f"새 글 {n}") for n in range(2)]
     read_twice(Client(), old[0].get_absolute_url(), newest[0].get_absolute_url())
+    make_comment(newest[1], body="첫 쪽 글에 댓글")
+    read_twice(Client(), old[0].get_absolute_url(), newest[0].get_absolute_url())  # each page's rows kept
     written = []
     real_set = fragments.cache.set
     monkeypatch.setattr(fragments.cache, "set", lambda key, *a, **kw: written.append(key) or real_set(key, *a, **kw))
 
-    make_comment(newest[1], body="첫 쪽 글에 댓글")
+    make_comment(newest[1], body="첫 쪽 글에 또 댓글")
     on_page_1 = Client().get(newest[0].get_absolute_url())
     on_page_2 = Client().get(old[0].get_absolute_url())
 
-    assert 'title="댓글 1개"' in row_of(on_page_1.content.decode(), "새 글 1")
+    assert 'title="댓글 2개"' in row_of(on_page_1.content.decode(), "새 글 1")
     assert "지난 글 1" in on_page_2.content.decode() and not pages_rendered(on_page_2)
     assert any(":board-page:small:1:" in key for key in written)  # for the other articles of page 1
     assert not any(":board-page:small:2:" in key for key in written)  # as they were: no write
@@ -388,3 +409,21 @@ def test_a_boards_page_of_rows_follows_its_listing_even_where_the_boards_version
 
     assert "새로 쓴 글" not in before["rows_html"]
     assert "새로 쓴 글" in after["rows_html"] and "먼저 쓴 글" in after["rows_html"]
+
+
+def test_the_writer_of_a_comment_makes_the_recent_comments_again_once_it_is_committed(
+    monkeypatch, make_post, make_user, django_capture_on_commit_callbacks
+):
+    # Not every reader who would find 최근 댓글 gone at the same moment after a comment.
+    post = make_post(title="댓글 받을 글")
+    read_twice(Client(), post.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_comment(post=post, author=make_user(), body="커밋 뒤에 보이는 댓글")
+    built = []
+    real_build = sidebar.build_recent_comments
+    monkeypatch.setattr(sidebar, "build_recent_comments", lambda: built.append(1) or real_build())
+
+    page = Client().get(post.get_absolute_url())
+
+    assert "커밋 뒤에 보이는 댓글" in page_text(page)  # in 최근 댓글
+    assert built == []  # read as the writer left it
