@@ -107,6 +107,13 @@ def vote_box(facts, is_author, my_vote):
     )
 
 
+@functools.cache
+def _report_link():
+    """신고 under another member's comment, as bytes with %d where its id goes."""
+    url = reverse("board:report_comment", args=[UNKNOWN_ID]).replace("%", "%%").replace(str(UNKNOWN_ID), "%d")
+    return f'<a href="{url}">신고</a>'.encode()
+
+
 @functools.lru_cache(maxsize=256)
 def own_controls(kind, own, slug=""):
     """수정/삭제 (or 신고) under a post or a comment, made once per process for each kind and
@@ -262,10 +269,7 @@ class _Filler:
             if deleted:
                 return b""
             return own_controls("comment", True).replace(str(UNKNOWN_ID), str(pk)).encode()
-        if "report" not in self.values:
-            url = reverse("board:report_comment", args=[UNKNOWN_ID]).replace(str(UNKNOWN_ID), "{}")
-            self.values["report"] = f'<a href="{url}">신고</a>'
-        return self.values["report"].format(pk).encode()
+        return _report_link() % pk
 
     def comment_vote(self, pk):
         """The 추천 button of one comment (which of them this member 추천ed: votes()); each
@@ -277,7 +281,8 @@ class _Filler:
         own, pressed = author_id == self.user_id, pk in self.votes()[1]
         kind = "own" if own else ("pressed" if pressed else "member")
         if kind not in self.vote_markup:
-            self.vote_markup[kind] = comment_vote_button(own, pressed).replace(CSRF_STANDIN, self.csrf_token())
-        count = f"{rest[0]:,}" if rest else "0"
-        markup = self.vote_markup[kind].replace(str(UNKNOWN_ID), str(pk)).replace(UNKNOWN_COUNT, count)
-        return markup.encode()
+            # Bytes with the id and count as %-fields: each comment's is one formatting.
+            markup = comment_vote_button(own, pressed).replace(CSRF_STANDIN, self.csrf_token()).replace("%", "%%")
+            markup = markup.replace(str(UNKNOWN_ID), "%(id)d").replace(UNKNOWN_COUNT, "%(count)b")
+            self.vote_markup[kind] = markup.encode()
+        return self.vote_markup[kind] % {b"id": pk, b"count": f"{rest[0]:,}".encode() if rest else b"0"}
