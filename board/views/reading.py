@@ -48,6 +48,7 @@ from .parts import (
     refreshed_rows,
     rows_args,
     rows_part,
+    thread_html,
 )
 
 LIST_PARAMETERS = ("page", "q", "field", "sort", "period", "category")
@@ -278,6 +279,7 @@ def article_part(request, post, view_count, comment_form, error, options):
         "post": with_count_holes(post) if shares_parts(request) else post,
         "view_count": view_count if view_count is not None else f"{post.view_count:,}",
         "comments": comments,
+        "thread_html": thread_html(comments),
         "best_comments": best_comments(post, whole_thread),
         "comment_pager": comment_pager,
         "is_author": user.is_authenticated and user.pk == post.author_id,

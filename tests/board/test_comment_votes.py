@@ -212,7 +212,7 @@ def test_best_comments_show_above_the_thread(make_post, make_comment, make_user,
     best = re.search(r'<section class="best-comments".*?</section>', html, re.S).group(0)
     assert best.index("후보 댓글 1") < best.index("후보 댓글 3")
     assert "후보 댓글 2" not in best and "후보 댓글 0" not in best  # two at most, each with 2 or more
-    assert html.index("베스트 댓글") < html.index('<ol class="comment-list">\n    \n    <li>')
+    assert html.index("베스트 댓글") < html.index('<ol class="comment-list">\n    <li>')
 
 
 def test_no_best_comments_without_enough_votes(make_post, make_comment, make_user, client):
