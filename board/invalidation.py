@@ -139,18 +139,14 @@ def post_counts_changed(post_id, board_slug):
 
 def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
     """A comment was written, edited or deleted. The sidebar's 최근 댓글 is left alone until
-    the commit (rebuilt before it, it could not hold the comment), then forgotten with the
-    versions and made again at once by `rebuild_recent_comments()` (sidebar.py, which the
-    services pass in: it imports this module). The writer makes it once, instead of every
-    reader who finds it gone; a reader who made it first is not overwritten."""
+    the commit (rebuilt before it, it could not hold the comment); at the commit the writer
+    makes it again with `rebuild_recent_comments()` (sidebar.py, which the services pass
+    in: it imports this module) and only then moves the versions, so no page is stored
+    under them with the block from before. The writer makes it once, instead of every
+    reader who would find it gone."""
     versions = [post_version(post_id), article_version(post_id), board_version(board_slug), SITE]
     _apply(versions)
-
-    def at_commit():
-        _apply(versions, forget=[SIDEBAR_RECENT_COMMENTS_KEY])
-        rebuild_recent_comments(replace=False)
-
-    transaction.on_commit(at_commit, robust=True)
+    transaction.on_commit(lambda: (rebuild_recent_comments(), _apply(versions)), robust=True)
 
 
 def comment_votes_changed(post_id):

@@ -82,16 +82,13 @@ def sidebar(found=None):
     }
 
 
-def rebuild_recent_comments(replace=True):
+def rebuild_recent_comments():
     """최근 댓글 made again from the database and kept: by the first page that finds it
-    gone, and by a comment's writer once it is committed (invalidation.comment_changed),
-    who does not replace one a page made since (`replace=False`): two writers' rebuilds
-    could otherwise land in the wrong order."""
+    gone, and by a comment's writer once it is committed (invalidation.comment_changed)."""
     items = build_recent_comments()
     html = render_to_string("includes/sidebar_recent.html", {"sidebar": {"recent_comments": items}})
     recent = {"items": items, "html": html}
-    keep = cache.set if replace else cache.add
-    keep(SIDEBAR_RECENT_COMMENTS_KEY, recent, settings.BOARD_SIDEBAR_CACHE_SECONDS)
+    cache.set(SIDEBAR_RECENT_COMMENTS_KEY, recent, settings.BOARD_SIDEBAR_CACHE_SECONDS)
     return recent
 
 
