@@ -42,9 +42,7 @@ def add_comment(*, post, author, body, parent=None, created_at=None, submission_
                 comment_id=comment.pk,
             )
             search.index_comments([comment])
-            invalidation.comment_changed(
-                post.pk, post.board.slug, rebuild_recent_comments=sidebar.rebuild_recent_comments
-            )
+            _comment_changed(post.pk, post.board.slug)
             notifying.notify_comment(comment=comment, post=post, mentioned=notifying.mentioned(mentions, found))
             # Last, so the post's row (which every reader's view count also updates) stays
             # locked only until the commit.
@@ -71,9 +69,7 @@ def edit_comment(*, comment, body, author=None):
             fields.append("author")
         comment.save(update_fields=fields)
         search.index_comments([comment])
-        invalidation.comment_changed(
-            comment.post_id, comment.post.board.slug, rebuild_recent_comments=sidebar.rebuild_recent_comments
-        )
+        _comment_changed(comment.post_id, comment.post.board.slug)
         if newly := notifying.mentioned(mentions, found, before=before):
             notifying.notify_mentions(post=comment.post, comment=comment, mentioned=newly)
     return comment
@@ -89,9 +85,13 @@ def delete_comment(*, comment, moderator=None, reason=""):
             points.take_back_points(member_id=comment.author_id, comment=comment)
         comment.is_deleted = True
         search.index_comments([comment])
-        invalidation.comment_changed(
-            comment.post_id, comment.post.board.slug, rebuild_recent_comments=sidebar.rebuild_recent_comments
-        )
+        _comment_changed(comment.post_id, comment.post.board.slug)
         if changed and moderator is not None and moderator.pk != comment.author_id:
             log_moderation(moderator=moderator, action="delete_comment", target=comment, reason=reason)
     return bool(changed)
+
+
+def _comment_changed(post_id, board_slug):
+    """invalidation.comment_changed with the sidebar's rebuild of 최근 댓글, which the writer
+    runs at the commit: invalidation cannot import the sidebar (it reads invalidation's keys)."""
+    invalidation.comment_changed(post_id, board_slug, rebuild_recent_comments=sidebar.rebuild_recent_comments)
