@@ -29,6 +29,7 @@ second one retires.
 | post voted on | its row (its article takes its counts from it), its board's lists, 홈/새글/검색 |
 | comment written, edited, deleted | as a vote, plus the sidebar's 최근 댓글 (made again by the writer at the commit) |
 | comment 추천ed or un-추천ed | its article only (its count, 베스트 댓글; lists show neither) |
+| any vote | also the voter's own votes on that article, kept for their pages (member_votes_key) |
 | 말머리 added, renamed or removed | the menu (it keeps each board's 말머리), every page (rows show the name) |
 | post moved | as a post deleted, in both boards |
 | board added or renamed, its levels changed | the menu, every page |
@@ -131,10 +132,10 @@ def _post_versions(post_id, board_slugs):
     return [post_version(post_id), article_version(post_id), *boards, SITE]
 
 
-def post_counts_changed(post_id, board_slug):
+def post_counts_changed(post_id, board_slug, voter_id):
     """A post's 추천/비추천 counts moved: its row (which its article takes its counts from),
-    not its article's text or what its board lists."""
-    _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE])
+    not its article's text or what its board lists; and the voter's votes on it."""
+    _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE], [member_votes_key(voter_id, post_id)])
 
 
 def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
@@ -149,9 +150,18 @@ def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
     transaction.on_commit(lambda: (rebuild_recent_comments(), _apply(versions)), robust=True)
 
 
-def comment_votes_changed(post_id):
-    """A comment's 추천 count moved: only the article shows it (and its 베스트 댓글)."""
-    _now_and_at_commit([article_version(post_id)])
+def comment_votes_changed(post_id, *voter_ids):
+    """A comment's 추천 count moved: only the article shows it (and its 베스트 댓글); and
+    the voters' votes on the article."""
+    _now_and_at_commit([article_version(post_id)], [member_votes_key(voter_id, post_id) for voter_id in voter_ids])
+
+
+def member_votes_key(member_id, post_id):
+    """A member's votes on an article and its comments, as their pages show them pressed
+    (memberslots): kept beside the cached page, read with it, forgotten when they vote. The
+    value carries the "all" version it was read under, so a restore or an import that
+    retires every page retires these too."""
+    return f"member-votes:{member_id}:{post_id}"
 
 
 def categories_changed():

@@ -13,7 +13,7 @@ pass over the bytes:
 | vote | the article's 추천/비추천 box: this member's vote pressed, or the author's counts |
 | post_controls | 수정/삭제 for the article's author, 신고 for everyone else |
 | comment:<id> | 수정/삭제 on the member's own comment, 신고 on the others |
-| comment_vote:<id> | its 추천 button, pressed if this member voted (one query per page); the count on their own |
+| comment_vote:<id> | its 추천 button, pressed if this member voted (kept_votes); the count on their own |
 
 The view says what the slots need besides the member (the article's author and counts, the
 authors of the comments on the page) in `response.member_slots`; the page cache keeps it
@@ -27,11 +27,13 @@ import hashlib
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
 
+from . import invalidation
 from .forms import new_submission_keys
 from .models import member_votes, thread_items
 
@@ -195,6 +197,28 @@ def fill(request, response):
     response.content = _pattern().sub(filler, content)
 
 
+MEMBER_VOTES_SECONDS = 600
+
+
+def kept_votes(request, post_id):
+    """The member's votes on an article (models.member_votes), kept in the cache beside the
+    page and read in its lookup (pagecache.lookup, `prefetch`): a member reading an article
+    again costs no query for them. Kept with the versions of every page and of the article
+    that the page was looked up under: a 추천 on a comment moves the article's, so a value
+    read from the rows before that 추천 committed is never used after it; a vote on the
+    post retires no article and forgets the key instead (invalidation.post_counts_changed)."""
+    key = invalidation.member_votes_key(request.user.pk, post_id)
+    versions = getattr(request, "page_versions", None) or {}
+    stamp = (versions.get(invalidation.EVERYTHING), versions.get(invalidation.article_version(post_id)))
+    kept = getattr(request, "prefetched", {}).get(key)
+    if kept is not None and None not in stamp and kept[0] == stamp:
+        return kept[1]
+    votes = member_votes(request.user, post_id)
+    if None not in stamp:
+        cache.set(key, (stamp, votes), MEMBER_VOTES_SECONDS)
+    return votes
+
+
 class _Filler:
     """One member's values, each computed the first time a slot asks for it."""
 
@@ -246,16 +270,15 @@ class _Filler:
         return vote_box(facts, is_author, my_vote).replace(CSRF_STANDIN, self.csrf_token())
 
     def votes(self):
-        """This member's votes on the page's post and comments, in one query at the first
-        slot that needs them; none where the answer is known: the author cannot vote on
-        their post, nobody has voted on a post with no count, and only a comment with a
-        추천 can hold theirs."""
+        """This member's votes on the page's post and its comments, at the first slot that
+        needs them; none where the answer is known: the author cannot vote on their post,
+        nobody has voted on a post with no count, and only a comment with a 추천 can hold
+        theirs."""
         if self.my_votes is None:
             post = self.page.get("post")
             asks_post = post and post["author_id"] != self.user_id and (post["upvote_count"] or post["downvote_count"])
-            comments = self.comments
-            voted = [key for key, (_, _, *count) in comments.items() if count and count[0]]
-            self.my_votes = member_votes(self.user, post["pk"] if asks_post else None, voted)
+            asks_comments = any(count and count[0] for _, _, *count in self.comments.values())
+            self.my_votes = kept_votes(self.request, post["pk"]) if asks_post or asks_comments else (None, set())
         return self.my_votes
 
     def make_post_controls(self):

@@ -52,7 +52,7 @@ def placeholder(name):
     return f"@@live:{name}@@"
 
 
-def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, refreshed=None):
+def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, refreshed=None, votes_of=None):
     """Serve this view's page from the cache to anonymous readers.
 
     versions: the names the page depends on, formatted with the view's URL arguments
@@ -65,6 +65,8 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
     refreshed: (version, fill): the version the page's refreshed parts are made under, and
         fill(request, response, **kwargs) -> {hole: HTML}, which makes them again from
         `response.refreshed_parts["args"]` (set by the view with the parts' first "values").
+    votes_of: the URL argument naming the article whose page shows a member their votes:
+        what memberslots.kept_votes kept of them is read in the page's lookup.
     """
 
     def decorator(view):
@@ -76,7 +78,10 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
                 prefix = MEMBER_PAGE_KEY_PREFIX if shared_by_members else PAGE_KEY_PREFIX
                 names = [name.format(**kwargs) for name in versions]
                 extra = refreshed[0].format(**kwargs) if refreshed else None
-                cached, key, current, token = lookup(request, names, prefix, extra)
+                prefetch = ()
+                if shared_by_members and votes_of:
+                    prefetch = (invalidation.member_votes_key(request.user.pk, kwargs[votes_of]),)
+                cached, key, current, token = lookup(request, names, prefix, extra, prefetch)
                 if current is not None:
                     # The parts of the page (fragments.py) are cached under the same versions.
                     request.page_versions = dict(zip((invalidation.EVERYTHING, *names), current, strict=True))
@@ -150,9 +155,10 @@ def shareable_by_members(request, parameters=("page",)):
     return len(get_messages(request)) == 0
 
 
-def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None):
+def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None, prefetch=()):
     """(cached page or None, its key, the versions it must match, the token of the `extra`
-    version its refreshed parts are made under), in one cache round trip.
+    version its refreshed parts are made under), in one cache round trip, which also reads
+    the `prefetch` keys into `request.prefetched` (the member's own data the page shows).
 
     The versions a page was made under are stored with it; a page made before a write
     retired one of them no longer matches and is made again. A page stored without
@@ -161,7 +167,8 @@ def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None):
     key = prefix + hashlib.sha256(request.get_full_path().encode()).hexdigest()
     version_keys = [invalidation.version_key(name) for name in (invalidation.EVERYTHING, *names)]
     extra_key = [invalidation.version_key(extra)] if extra else []
-    found = cache.get_many([key, *version_keys, *extra_key])
+    found = cache.get_many([key, *version_keys, *extra_key, *prefetch])
+    request.prefetched = {name: found[name] for name in prefetch if name in found}
     missing = [version_key for version_key in (*version_keys, *extra_key) if version_key not in found]
     if missing:
         # Never set, or lost: start a new version. This request stores nothing (another

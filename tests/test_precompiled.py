@@ -16,21 +16,23 @@ def test_each_run_answers_for_its_own_values(make_user):
     assert User.objects.for_session(str(first.pk)).pk == first.pk  # as the session keeps it
 
 
-def test_a_members_votes_follow_the_post_and_the_comments_asked_about(make_post, make_comment, make_user):
+def test_a_members_votes_follow_the_post_asked_about(make_post, make_comment, make_user):
     voter, other = make_user(), make_user()
     post, elsewhere = make_post(), make_post()
     comments = [make_comment(post, body=f"댓글 {n}", author=other) for n in range(3)]
+    elsewhere_comment = make_comment(elsewhere, body="다른 글의 댓글", author=other)
     services.cast_vote(user=voter, post=post, value=PostVote.UP)
     services.cast_vote(user=voter, post=elsewhere, value=PostVote.DOWN)
     for comment in comments[:2]:
         services.vote_comment(user=voter, comment=comment)
     ids = [comment.pk for comment in comments]
 
-    assert member_votes(voter, post.pk, ids) == (1, {ids[0], ids[1]})
-    assert member_votes(voter, elsewhere.pk, ids[1:]) == (-1, {ids[1]})  # fewer ids: its own query
-    assert member_votes(voter, None, ids[2:]) == (None, set())
-    assert member_votes(other, post.pk, ids) == (None, set())
-    assert Comment.objects.filter(votes__user=voter).count() == 2
+    assert member_votes(voter, post.pk) == (1, {ids[0], ids[1]})
+    assert member_votes(voter, elsewhere.pk) == (-1, set())
+    services.vote_comment(user=voter, comment=elsewhere_comment)
+    assert member_votes(voter, elsewhere.pk) == (-1, {elsewhere_comment.pk})
+    assert member_votes(other, post.pk) == (None, set())
+    assert Comment.objects.filter(votes__user=voter).count() == 3
 
 
 @pytest.mark.django_db

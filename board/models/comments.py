@@ -1,5 +1,3 @@
-import functools
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
@@ -214,27 +212,22 @@ class CommentVote(models.Model):
         return f"추천 {self.comment_id}"
 
 
-def member_votes(user, post_id, comment_ids):
-    """(this member's vote on the post: 1, -1, or None when they have none or `post_id` is
-    None; the ids among `comment_ids` they 추천ed), in one query compiled once
-    (config/precompiled.py): what an article page shows pressed for them."""
-    if not user.is_authenticated or (post_id is None and not comment_ids):
+def member_votes(user, post_id):
+    """(this member's vote on the post: 1, -1 or None; the ids of its comments they
+    추천ed), in one query compiled once (config/precompiled.py): what an article page
+    shows pressed for them, on any page of its comments."""
+    if not user.is_authenticated:
         return None, set()
-    asks_post = post_id is not None
-    values = [post_id, user.pk, *comment_ids] if asks_post else [user.pk, *comment_ids]
-    rows = compiled_rows(f"member-votes:{int(asks_post)}", functools.partial(_votes_of, asks_post), values)
+    rows = compiled_rows("member-votes", _votes_of, [post_id, user.pk, post_id, user.pk])
     # A comment's id is never 0: the row with 0 is the vote on the post.
     my_vote = next((value for item, value in rows if item == 0), None)
     return my_vote, {item for item, _ in rows if item != 0}
 
 
-def _votes_of(asks_post, *values):
-    post_id, user_id, *comment_ids = values if asks_post else (None, *values)
-    queries = []
-    if post_id is not None:
-        post_vote = PostVote.objects.filter(post_id=post_id, user_id=user_id)
-        queries.append(post_vote.values_list(Value(0, output_field=models.IntegerField()), "value"))
-    if comment_ids:
-        comment_votes = CommentVote.objects.filter(user_id=user_id, comment_id__in=comment_ids)
-        queries.append(comment_votes.values_list("comment_id", Value(1, output_field=models.SmallIntegerField())))
-    return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+def _votes_of(post_id, user_id, comments_post_id, comment_user_id):
+    post_vote = PostVote.objects.filter(post_id=post_id, user_id=user_id)
+    # A member's 추천 on comments are few: the unique (member, comment) index finds them.
+    comment_votes = CommentVote.objects.filter(user_id=comment_user_id, comment__post_id=comments_post_id)
+    return post_vote.values_list(Value(0, output_field=models.IntegerField()), "value").union(
+        comment_votes.values_list("comment_id", Value(1, output_field=models.SmallIntegerField())), all=True
+    )

@@ -154,6 +154,7 @@ def chosen_category(categories, options):
     parameters=("cpage",),
     live=viewcounts.article_view_count,
     refreshed=("board:{slug}", refreshed_rows),
+    votes_of="post_id",
 )
 def post_detail(request, slug, post_id):
     post = get_post(slug, post_id, request.user)
@@ -266,7 +267,7 @@ def article_part(request, post, view_count, comment_form, error, options):
     my_vote = None
     if user.is_authenticated and not shared:
         items = thread_items(comments)
-        my_vote, voted = member_votes(user, post.pk, [item.pk for item in items])
+        my_vote, voted = member_votes(user, post.pk)
         for item in items:
             item.editable = permissions.can_edit_comment(user, item)
             item.vote_state = "own" if item.author_id == user.pk else "member"

@@ -5,9 +5,10 @@ the member whose request rendered the page."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
-from board import memberslots, services
+from board import invalidation, memberslots, services
 from board.models import Comment, Post, PostVote
 from tests.conftest import main_text, member_client, shared_page
 
@@ -238,3 +239,70 @@ def test_the_vote_forms_token_on_a_shared_page_is_the_members_own(article, alice
     assert tokens and all(re.fullmatch(r"[A-Za-z0-9]{64}", token) for token in tokens), tokens
     vote = client.post(f"/b/ainews/{article.pk}/vote/", {"value": "up", "csrfmiddlewaretoken": tokens[-1]})
     assert vote.status_code == 302
+
+
+def vote_queries(captured):
+    return [q["sql"] for q in captured.captured_queries if "vote" in q["sql"].split("FROM", 1)[-1]]
+
+
+def test_a_member_reading_an_article_again_asks_nothing_for_their_votes(
+    article, alice, bora, author, django_assert_max_num_queries
+):
+    authors_comment = Comment.objects.get(post=article, author=author)
+    services.cast_vote(user=bora, post=article, value=PostVote.UP)
+    services.vote_comment(user=bora, comment=authors_comment)
+    url = article.get_absolute_url()
+    shared_page(member_client(alice), url)
+    client = member_client(bora)
+    client.get(url)
+
+    with django_assert_max_num_queries(6) as captured:
+        page = client.get(url).content.decode()
+
+    assert vote_queries(captured) == []
+    assert re.search(r'vote-up" aria-pressed="true">추천 <strong data-count="up">1</strong>', page)
+    assert re.search(r'class="comment-vote" aria-pressed="true">추천 <strong>1</strong>', page)
+
+
+def test_a_members_kept_votes_follow_each_of_their_votes(article, alice, bora, author):
+    authors_comment = Comment.objects.get(post=article, author=author)
+    url = article.get_absolute_url()
+    client = member_client(bora)
+    shared_page(member_client(alice), url)
+    Post.objects.filter(pk=article.pk).update(upvote_count=1)  # so the page asks for bora's vote
+    services.vote_comment(user=alice, comment=authors_comment)  # and for their 추천
+    assert 'aria-pressed="true"' not in shared_page(client, url).content.decode()
+
+    client.post(f"{url}vote/", {"value": "down"})
+    page = client.get(url).content.decode()
+    assert re.search(r'vote-down" aria-pressed="true">', page)
+    assert re.search(r'class="comment-vote" aria-pressed="false">', page)
+
+    client.post(f"/comments/{authors_comment.pk}/vote/")
+    page = client.get(url).content.decode()
+    assert re.search(r'class="comment-vote" aria-pressed="true">추천 <strong>2</strong>', page)
+
+    client.post(f"{url}vote/", {"value": "down"})  # the same again cancels
+    client.post(f"/comments/{authors_comment.pk}/vote/")
+    page = client.get(url).content.decode()
+    assert 'aria-pressed="true"' not in page
+
+
+def test_votes_read_before_a_comment_vote_committed_are_never_shown_after_it(article, alice, bora, author):
+    """A page of bora's read their votes from the rows just before their 추천 committed and
+    kept them just after it: the next page must not show the 추천 unpressed."""
+    authors_comment = Comment.objects.get(post=article, author=author)
+    services.vote_comment(user=alice, comment=authors_comment)
+    url = article.get_absolute_url()
+    client = member_client(bora)
+    shared_page(member_client(alice), url)
+    client.get(url)
+    key = invalidation.member_votes_key(bora.pk, article.pk)
+    read_before = cache.get(key)
+    assert read_before is not None and read_before[1] == (None, set())
+
+    services.vote_comment(user=bora, comment=authors_comment)
+    cache.set(key, read_before)  # the late write of the page that read before the commit
+
+    page = client.get(url).content.decode()
+    assert re.search(r'class="comment-vote" aria-pressed="true">추천 <strong>2</strong>', page)
