@@ -224,6 +224,11 @@ def fill_shell(shell, values):
     return _hole_pattern().sub(lambda match: values[match.group(1)], shell)
 
 
+def fill_shell_holes(shell, values):
+    """The shell with the holes named in `values` filled, the others left for later."""
+    return _hole_pattern().sub(lambda match: values.get(match.group(1), match.group(0)), shell)
+
+
 @functools.cache
 def _hole_bytes_pattern():
     return re.compile(re.escape(_hole_mark().encode()) + rb":([a-z0-9_]+)@@")

@@ -5,7 +5,7 @@ cached block. The page cache (pagecache.py) and the sidebar (sidebar.py) both re
 defined here, and this module imports neither of them.
 
 Cached anonymous pages are keyed by *versions*: the site (홈, 새글, 전체 검색), each board by
-slug (its list pages) and each post's article, plus "all", which every page depends on. A
+slug (its list pages), each post's article and its comments, plus "all", which every page depends on. A
 post's row in the lists has a version of its own, which a 추천 changes and its article's
 does not: the article shows its counts from the row (views/parts.refreshed_rows).
 Each board also has a *listing* version, for which posts it lists in which order and how
@@ -24,11 +24,11 @@ second one retires.
 
 | change | stale |
 |---|---|
-| post written or edited | its article, its board's lists and listing, 홈/새글/검색 |
+| post written or edited | its article and comments, its board's lists and listing, 홈/새글/검색 |
 | post deleted or moved | as written, plus the sidebar (인기글, 최근 댓글) |
 | post voted on | its row (its article takes its counts from it), its board's lists, 홈/새글/검색 |
-| comment written, edited, deleted | as a vote, plus the sidebar's 최근 댓글 (made again by the writer at the commit) |
-| comment 추천ed or un-추천ed | its article only (its count, 베스트 댓글; lists show neither) |
+| comment written, edited, deleted | as a vote, plus its post's comments, 최근 댓글 (rebuilt by the writer at commit) |
+| comment 추천ed or un-추천ed | its post's comments only (its count, 베스트 댓글; lists show neither) |
 | any vote | also the voter's own votes on that article, kept for their pages (member_votes_key) |
 | 말머리 added, renamed or removed | the menu (it keeps each board's 말머리), every page (rows show the name) |
 | post moved | as a post deleted, in both boards |
@@ -84,10 +84,18 @@ def post_version(post_id):
 
 
 def article_version(post_id):
-    """A post's article and its comments: everything of the post but its 추천/비추천 counts,
-    which its page fills in from its row (views/parts.refreshed_rows), so a vote retires
-    no article."""
+    """A post's article: everything of the post but its comments (comments_version) and its
+    추천/비추천 and 댓글 counts, which its page fills in from its row and from the post
+    (views/parts.refreshed_rows, views/reading.with_count_holes), so neither a vote nor a
+    comment retires the article."""
     return f"article:{post_id}"
+
+
+def comments_version(post_id):
+    """A post's page of comments (and its 댓글 count, a hole in its article): a comment or
+    a 댓글 추천 moves this, not the article's version, so the article part and the page's
+    shell outlive them."""
+    return f"comments:{post_id}"
 
 
 def board_version(slug):
@@ -129,7 +137,7 @@ def post_removed(post_id, *board_slugs):
 
 def _post_versions(post_id, board_slugs):
     boards = [version(slug) for slug in board_slugs for version in (board_version, listing_version)]
-    return [post_version(post_id), article_version(post_id), *boards, SITE]
+    return [post_version(post_id), article_version(post_id), comments_version(post_id), *boards, SITE]
 
 
 def post_counts_changed(post_id, board_slug, voter_id):
@@ -145,7 +153,7 @@ def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
     in: it imports this module) and only then moves the versions, so no page is stored
     under them with the block from before. The writer makes it once, instead of every
     reader who would find it gone."""
-    versions = [post_version(post_id), article_version(post_id), board_version(board_slug), SITE]
+    versions = [post_version(post_id), comments_version(post_id), board_version(board_slug), SITE]
     _apply(versions)
     transaction.on_commit(lambda: (rebuild_recent_comments(), _apply(versions)), robust=True)
 
@@ -153,7 +161,7 @@ def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
 def comment_votes_changed(post_id, *voter_ids):
     """A comment's 추천 count moved: only the article shows it (and its 베스트 댓글); and
     the voters' votes on the article."""
-    _now_and_at_commit([article_version(post_id)], [member_votes_key(voter_id, post_id) for voter_id in voter_ids])
+    _now_and_at_commit([comments_version(post_id)], [member_votes_key(voter_id, post_id) for voter_id in voter_ids])
 
 
 def member_votes_key(member_id, post_id):

@@ -56,10 +56,8 @@ def slot(name, arg=None):
     return f"{_mark()}:{name}@@" if arg is None else f"{_mark()}:{name}:{arg}@@"
 
 
-def article_slots(post, comments):
-    """What an article's slots need: its author, counts and board, and for each comment on
-    the page (replies included) its author, whether it is deleted, and its 추천 count."""
-    authors = {item.pk: (item.author_id, item.is_deleted, item.upvote_count) for item in thread_items(comments)}
+def post_slots(post):
+    """What an article's own slots need: its author, counts and board."""
     return {
         "post": {
             "pk": post.pk,
@@ -68,8 +66,13 @@ def article_slots(post, comments):
             "downvote_count": post.downvote_count,
             "board": {"slug": post.board.slug, "use_downvote": post.board.use_downvote},
         },
-        "comments": authors,
     }
+
+
+def comment_slots(comments):
+    """What the slots of a page of comments need: for each (replies included) its author,
+    whether it is deleted, and its 추천 count."""
+    return {item.pk: (item.author_id, item.is_deleted, item.upvote_count) for item in thread_items(comments)}
 
 
 CSRF_STANDIN = "@@csrf-token@@"  # in markup made once per process, replaced per member
@@ -204,12 +207,12 @@ def kept_votes(request, post_id):
     """The member's votes on an article (models.member_votes), kept in the cache beside the
     page and read in its lookup (pagecache.lookup, `prefetch`): a member reading an article
     again costs no query for them. Kept with the versions of every page and of the article
-    that the page was looked up under: a 추천 on a comment moves the article's, so a value
+    that the page was looked up under: a 추천 on a comment moves its comments', so a value
     read from the rows before that 추천 committed is never used after it; a vote on the
     post retires no article and forgets the key instead (invalidation.post_counts_changed)."""
     key = invalidation.member_votes_key(request.user.pk, post_id)
     versions = getattr(request, "page_versions", None) or {}
-    stamp = (versions.get(invalidation.EVERYTHING), versions.get(invalidation.article_version(post_id)))
+    stamp = (versions.get(invalidation.EVERYTHING), versions.get(invalidation.comments_version(post_id)))
     kept = getattr(request, "prefetched", {}).get(key)
     if kept is not None and None not in stamp and kept[0] == stamp:
         return kept[1]

@@ -1,18 +1,21 @@
 """The parts of the reading pages that are cached on their own when readers share the page
-(board/fragments.py): a board's page of rows, its 공지, 홈's block of a board, and each
-comment's HTML. A page rendered for one reader alone makes them the same way, uncached."""
+(board/fragments.py): a board's page of rows, its 공지, 홈's block of a board, an article's
+page of comments, and each comment's HTML. A page rendered for one reader alone makes them
+the same way, uncached."""
 
 from typing import NamedTuple
 
+from django.conf import settings
 from django.template.context_processors import csrf
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
-from .. import memberslots
+from .. import memberslots, permissions
+from ..forms import CommentForm
 from ..fragments import Part, cached_batch, cached_parts, part_and_sidebar, show_current, variant
-from ..invalidation import listing_version, post_version
-from ..models import Board, Post, attach_tags, thread_items
-from ..pagination import Pager
+from ..invalidation import comments_version, listing_version, post_version
+from ..models import Board, Comment, Post, attach_tags, thread_items, thread_page
+from ..pagination import Pager, parse_page_number
 from ..templatetags.board_tags import post_rows, thousands
 from .listing import ListOptions
 
@@ -190,6 +193,79 @@ def notice_rows(request, board, depends=None):
         return mark_safe("".join(rows[pk].html for pk in ids if pk in rows))  # noqa: S308 - rows Jinja2 escaped
 
     return render_rows
+
+
+def comments_part(request, post, comment_form=None, voted=frozenset()):
+    """The article's page of comments (?cpage=) as a Part: its HTML and what the member slots
+    in it need (None on a page rendered for one reader alone), cached under the post's
+    comments version, which a comment or a 댓글 추천 moves and the article's does not."""
+
+    def render():
+        user, board = request.user, post.board
+        can_moderate = permissions.can_moderate(user)
+        comment_pager, comments, whole_thread = comment_page(post, request, show_hidden=can_moderate)
+        shared = getattr(request, "member_slots", False)
+        if user.is_authenticated and not shared:
+            for item in thread_items(comments):
+                item.editable = permissions.can_edit_comment(user, item)
+                item.vote_state = "own" if item.author_id == user.pk else "member"
+                item.my_vote = item.pk in voted
+        # Not the level: pages members share cannot differ by it (the POST says why).
+        can_comment = permissions.offers_commenting(user, post) and not permissions.needs_email_confirmation(user)
+        comment_markup(request, post, comments, can_comment=can_comment, can_moderate=can_moderate)
+        context = {
+            "board": board,
+            "post": post,
+            "comments": comments,
+            "thread_html": thread_html(comments),
+            "best_comments": best_comments(post, whole_thread),
+            "comment_pager": comment_pager,
+            "comment_form": comment_form or CommentForm(),
+            "can_comment": can_comment,
+            # Never true on a page members share: an unconfirmed member's pages are their own
+            # (pagecache.shareable_by_members).
+            "needs_confirmation": not shared and permissions.needs_email_confirmation(user),
+        }
+        html = render_to_string("board/_comments.html", context, request)
+        return html, memberslots.comment_slots(comments) if shared else None
+
+    cpage = parse_page_number(request.GET.get("cpage"))
+    return Part(f"comments:{post.pk}:{variant(request)}:{cpage}", (comments_version(post.pk),), render)
+
+
+def best_comments(post, whole_thread=None):
+    """베스트 댓글 above the thread: the most-추천 comments, BOARD_BEST_COMMENTS at most,
+    BOARD_BEST_COMMENT_MIN_VOTES 추천 at least each. A thread that fits on one page is all
+    loaded already (`whole_thread`, its rows) and costs no query; a longer one, one."""
+    limit, least = settings.BOARD_BEST_COMMENTS, max(settings.BOARD_BEST_COMMENT_MIN_VOTES, 1)
+    if not post.comment_count or limit <= 0:
+        return []
+    if whole_thread is None:
+        return list(Comment.objects.best_of(post, limit=limit, min_votes=least))
+    best = [c for c in whole_thread if c.is_visible and c.upvote_count >= least]
+    return sorted(best, key=lambda c: (-c.upvote_count, c.pk))[:limit]
+
+
+def comment_page(post, request, *, show_hidden):
+    """(pager, the page of comments as thread_page gives it, every row of the thread when
+    it fits on the page or else None). ?cpage= picks the page, BOARD_COMMENTS_PER_PAGE a
+    page's size. One query for a thread that fits on a page, two (the rows, the count) for
+    a longer one, however many comments it has."""
+    per_page = settings.BOARD_COMMENTS_PER_PAGE
+    requested = parse_page_number(request.GET.get("cpage"))
+    if post.comment_count == 0 and not show_hidden:
+        return Pager.for_total(1, 0, per_page), [], []  # no visible comment, so no placeholder either
+    shown = Comment.objects.filter(post=post).shown_on_article(show_hidden=show_hidden)
+    ordered = shown.select_related("author").in_thread_order()
+    offset = (requested - 1) * per_page
+    rows = list(ordered[offset : offset + per_page + 1])
+    total = len(rows) if requested == 1 and len(rows) <= per_page else shown.count()
+    pager = Pager.for_total(requested, total, per_page)
+    if pager.number != requested:  # a page past the end: the last one
+        rows = list(ordered[pager.offset : pager.offset + per_page])
+    rows = rows[:per_page]
+    whole = rows if total <= per_page else None
+    return pager, thread_page(rows, show_hidden=show_hidden), whole
 
 
 def comment_markup(request, post, comments, *, can_comment, can_moderate):

@@ -2,18 +2,17 @@
 
 import copy
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from .. import memberslots, permissions, viewcounts
-from ..forms import CommentForm
 from ..fragments import (
     Part,
     cached_parts,
     fill_shell,
+    fill_shell_holes,
     hole,
     holes_for,
     refreshed_response,
@@ -23,10 +22,11 @@ from ..fragments import (
     variant,
 )
 from ..invalidation import article_version, board_version, listing_version
-from ..models import Board, Comment, Post, member_votes, thread_items, thread_page
+from ..models import Board, Post, member_votes
 from ..pagecache import cached_for_readers, keep_private, placeholder
 from ..pagination import Pager, parse_page_number
 from ..sidebar import board_categories
+from ..templatetags.board_tags import thousands
 from .listing import (
     FIELD_LABELS,
     PERIODS,
@@ -42,13 +42,12 @@ from .listing import (
 from .lookups import get_post
 from .parts import (
     article_counts,
-    comment_markup,
+    comments_part,
     home_rows,
     notice_rows,
     refreshed_rows,
     rows_args,
     rows_part,
-    thread_html,
 )
 
 LIST_PARAMETERS = ("page", "q", "field", "sort", "period", "category")
@@ -150,6 +149,7 @@ def chosen_category(categories, options):
 
 @cached_for_readers(
     "article:{post_id}",
+    "comments:{post_id}",
     "listing:{slug}",
     parameters=("cpage",),
     live=viewcounts.article_view_count,
@@ -181,28 +181,33 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
 
 def shared_article(request, post, view_count):
     """The article page as readers share it, made of parts cached on their own
-    (fragments.py): the article with its comments under the post's version; the board's
-    rows under it under the board's (shared with the list page and every article on it);
-    and the shell around them, under the post's version and its board's listing, which
-    knows the list page the article is on. After a comment elsewhere in the board, only the
-    rows are put together again."""
+    (fragments.py): the article under the post's article version; its page of comments
+    under the post's comments version; the board's rows under it (shared with the list
+    page and every article on it); and the shell around them, under the post's article
+    version and its board's listing, which knows the list page the article is on. After a
+    comment on the post, only its comments are made again and filled into the shell; after
+    one elsewhere in the board, only the rows are put together again."""
     board, options = post.board, ListOptions.from_request(request)
     made = {}
 
     def render_shell():
         context, slots = article_context(request, post, view_count, options)
-        made["rows_html"] = context["rows_html"]
-        shell = render_to_string(
-            "board/post_detail.html",
-            shell_context({**context, **holes_for({"rows_html": context["rows_html"]})}),
-            request,
+        made["rows_html"], made["comments"] = (
+            context["rows_html"],
+            (context["comments_html"], slots and slots["comments"]),
         )
-        return shell, context["pager"].number, slots
+        holes = {**holes_for({"rows_html": context["rows_html"]}), "comments_html": hole("comments_html")}
+        shell = render_to_string("board/post_detail.html", shell_context({**context, **holes}), request)
+        return shell, context["pager"].number, slots and {**slots, "comments": None}  # the post's alone
 
     cpage = parse_page_number(request.GET.get("cpage"))  # the page shown, not what was typed
     name = f"shell:article:{post.pk}:{variant(request)}:{cpage}"
     versions = (article_version(post.pk), listing_version(board.slug))
     shell, page, slots = cached_parts(request, {"shell": Part(name, versions, render_shell)})["shell"]
+    if "comments" not in made:
+        made["comments"] = cached_parts(request, {"comments": comments_part(request, post)})["comments"]
+    comments_html, comment_slots = made["comments"]
+    shell = fill_shell_holes(shell, {"comments_html": comments_html, **comment_count(post)})
     args = rows_args(board, page, current=post.pk)
     if "rows_html" in made:
         values = {
@@ -213,28 +218,38 @@ def shared_article(request, post, view_count):
         values = refreshed_rows(request, None, board.slug, args)
     response = refreshed_response(shell, values, args)
     if slots is not None:
-        response.member_slots = slots
+        response.member_slots = {**slots, "comments": comment_slots}
     return response
 
 
+def comment_count(post):
+    """The article part's hole for "댓글 N", which a comment moves (with_count_holes)."""
+    return {"post_comments": thousands(post.comment_count)}
+
+
 def article_context(request, post, view_count, options, comment_form=None, error=None):
-    """(the article page's context, what its member slots need or None). The article with
-    its comments and the rows under it are parts (cached on a page readers share)."""
-    board = post.board
+    """(the article page's context, what its member slots need or None). The article, its
+    comments and the rows under it are parts (cached on a page readers share)."""
+    board, user = post.board, request.user
     pager, total_label, rows = article_list(request, post, options)
-    cpage = parse_page_number(request.GET.get("cpage"))
+    # On a page members share, their votes are slots (memberslots.py); on one rendered for
+    # one member alone, read here for the vote box and the comments' 추천 buttons.
+    votes = (None, set())
+    if user.is_authenticated and not getattr(request, "member_slots", False):
+        votes = member_votes(user, post.pk)
     parts = cached_parts(
         request,
         {
             "article": Part(
-                f"article:{post.pk}:{variant(request)}:{cpage}",
+                f"article-body:{post.pk}:{variant(request)}",
                 (article_version(post.pk),),
-                lambda: article_part(request, post, view_count, comment_form, error, options),
+                lambda: article_part(request, post, view_count, error, options, votes[0]),
             ),
+            "comments": comments_part(request, post, comment_form, votes[1]),
             "rows": rows,
         },
     )
-    article_html, comments_html, slots = parts["article"]
+    (article_html, post_slots), (comments_html, comment_slots) = parts["article"], parts["comments"]
     rows_html, window = parts["rows"]
     newer, older = neighbours(window, post)
     context = {
@@ -243,7 +258,7 @@ def article_context(request, post, view_count, options, comment_form=None, error
         "article_html": article_html,
         "comments_html": comments_html,
         "rows_html": rows_html,
-        "can_write": permissions.offers_writing(request.user, board),
+        "can_write": permissions.offers_writing(user, board),
         "pager": pager,
         "newer_post": newer,
         "older_post": older,
@@ -253,77 +268,40 @@ def article_context(request, post, view_count, options, comment_form=None, error
         "total_label": total_label,
         "pages_label": pages_label(pager, total_label),
     }
-    return context, slots
+    return context, None if post_slots is None else {**post_slots, "comments": comment_slots}
 
 
-def article_part(request, post, view_count, comment_form, error, options):
-    """The article below its board line and its comments, as HTML, and what the member slots
-    in them need (None on a page rendered for one reader alone)."""
+def article_part(request, post, view_count, error, options, my_vote):
+    """The article below its board line, as HTML, and what the member slots in it need
+    (None on a page rendered for one reader alone)."""
     user, board = request.user, post.board
-    can_moderate = permissions.can_moderate(user)
-    comment_pager, comments, whole_thread = comment_page(post, request, show_hidden=can_moderate)
-    # On a page members share, their vote and their controls are slots (memberslots.py).
     shared = getattr(request, "member_slots", False)
-    my_vote = None
-    if user.is_authenticated and not shared:
-        items = thread_items(comments)
-        my_vote, voted = member_votes(user, post.pk)
-        for item in items:
-            item.editable = permissions.can_edit_comment(user, item)
-            item.vote_state = "own" if item.author_id == user.pk else "member"
-            item.my_vote = item.pk in voted
-    # Not the level: pages members share cannot differ by it (the POST says why).
-    can_comment = permissions.offers_commenting(user, post) and not permissions.needs_email_confirmation(user)
-    comment_markup(request, post, comments, can_comment=can_comment, can_moderate=can_moderate)
     context = {
         "board": board,
         "post": with_count_holes(post) if shares_parts(request) else post,
         "view_count": view_count if view_count is not None else f"{post.view_count:,}",
-        "comments": comments,
-        "thread_html": thread_html(comments),
-        "best_comments": best_comments(post, whole_thread),
-        "comment_pager": comment_pager,
         "is_author": user.is_authenticated and user.pk == post.author_id,
         "can_write": permissions.offers_writing(user, board),
-        "comment_form": comment_form or CommentForm(),
-        "can_comment": can_comment,
         "attachments": list(post.attachments.all()) if post.attachment_count else [],
-        # Never true on a page members share: an unconfirmed member's pages are their own
-        # (pagecache.shareable_by_members).
-        "needs_confirmation": not shared and permissions.needs_email_confirmation(user),
         "can_edit": permissions.can_edit_post(user, post),
-        "can_moderate": can_moderate,
+        "can_moderate": permissions.can_moderate(user),
         "my_vote": my_vote,
         "error": error,
         "options": options,
     }
-    return (
-        render_to_string("board/_article.html", context, request),
-        render_to_string("board/_comments.html", context, request),
-        memberslots.article_slots(post, comments) if shared else None,
-    )
+    html = render_to_string("board/_article.html", context, request)
+    return html, memberslots.post_slots(post) if shared else None
 
 
 def with_count_holes(post):
     """The post as a shared article part shows it: its 추천/비추천 counts are holes, filled
     from its row on every response (views/parts.refreshed_rows), so a vote retires no
-    article part or shell (invalidation.article_version)."""
+    article part or shell (invalidation.article_version); its 댓글 count one filled from
+    the post as the page reads it, so a comment retires neither."""
     shown = copy.copy(post)
     shown.upvote_count, shown.downvote_count = hole("post_up"), hole("post_down")
+    shown.comment_count = hole("post_comments")
     return shown
-
-
-def best_comments(post, whole_thread=None):
-    """베스트 댓글 above the thread: the most-추천 comments, BOARD_BEST_COMMENTS at most,
-    BOARD_BEST_COMMENT_MIN_VOTES 추천 at least each. A thread that fits on one page is all
-    loaded already (`whole_thread`, its rows) and costs no query; a longer one, one."""
-    limit, least = settings.BOARD_BEST_COMMENTS, max(settings.BOARD_BEST_COMMENT_MIN_VOTES, 1)
-    if not post.comment_count or limit <= 0:
-        return []
-    if whole_thread is None:
-        return list(Comment.objects.best_of(post, limit=limit, min_votes=least))
-    best = [c for c in whole_thread if c.is_visible and c.upvote_count >= least]
-    return sorted(best, key=lambda c: (-c.upvote_count, c.pk))[:limit]
 
 
 def check_read_level(user, board):
@@ -332,28 +310,6 @@ def check_read_level(user, board):
     refusal = permissions.level_refusal(user, board, "read")
     if refusal:
         raise PermissionDenied(refusal)
-
-
-def comment_page(post, request, *, show_hidden):
-    """(pager, the page of comments as thread_page gives it, every row of the thread when
-    it fits on the page or else None). ?cpage= picks the page, BOARD_COMMENTS_PER_PAGE a
-    page's size. One query for a thread that fits on a page, two (the rows, the count) for
-    a longer one, however many comments it has."""
-    per_page = settings.BOARD_COMMENTS_PER_PAGE
-    requested = parse_page_number(request.GET.get("cpage"))
-    if post.comment_count == 0 and not show_hidden:
-        return Pager.for_total(1, 0, per_page), [], []  # no visible comment, so no placeholder either
-    shown = Comment.objects.filter(post=post).shown_on_article(show_hidden=show_hidden)
-    ordered = shown.select_related("author").in_thread_order()
-    offset = (requested - 1) * per_page
-    rows = list(ordered[offset : offset + per_page + 1])
-    total = len(rows) if requested == 1 and len(rows) <= per_page else shown.count()
-    pager = Pager.for_total(requested, total, per_page)
-    if pager.number != requested:  # a page past the end: the last one
-        rows = list(ordered[pager.offset : pager.offset + per_page])
-    rows = rows[:per_page]
-    whole = rows if total <= per_page else None
-    return pager, thread_page(rows, show_hidden=show_hidden), whole
 
 
 def article_list(request, post, options):

@@ -450,3 +450,44 @@ def test_a_page_made_while_the_writer_rebuilds_the_recent_comments_is_not_served
 
     assert made_meanwhile  # the writer did rebuild
     assert "커밋하는 사이의 댓글" in page_text(Client().get("/"))
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "member"])
+def test_a_comment_on_an_article_makes_only_its_comments_again(settings, reader, make_post, make_comment, make_user):
+    post = make_post(title="댓글 받을 글")
+    make_comment(post, body="첫 댓글")
+    member = make_user(nickname="읽는회원")
+    client = member_client(member) if reader == "member" else Client()
+    url = post.get_absolute_url()
+    read_twice(client, url)
+
+    make_comment(post, body="둘째 댓글", author=member)
+    response = client.get(url)
+
+    rendered = {template.name for template in response.templates}
+    assert "board/_comments.html" in rendered
+    assert not rendered & {"board/_article.html", "board/post_detail.html"}  # the article and shell were kept
+    page = response.content.decode()
+    assert "둘째 댓글" in page and '<h2 id="comments-title">댓글 2</h2>' in page
+    assert re.search(r'<li class="info-count">댓글 <strong>2</strong></li>', page)
+    if reader == "member":
+        assert "수정</a>" in page.split("둘째 댓글", 1)[1].split("</li>", 1)[0]
+    else:
+        cache_seconds, settings.BOARD_PAGE_CACHE_SECONDS = settings.BOARD_PAGE_CACHE_SECONDS, 0
+        whole = Client().get(url).content
+        settings.BOARD_PAGE_CACHE_SECONDS = cache_seconds
+        assert without_view_count(response.content) == without_view_count(whole)
+
+
+def test_a_comments_vote_makes_only_the_articles_comments_again(make_post, make_comment, make_user):
+    post = make_post(title="추천 받을 댓글의 글")
+    comment = make_comment(post, body="추천 받을 댓글")
+    client = Client()
+    read_twice(client, post.get_absolute_url())
+
+    services.vote_comment(user=make_user(), comment=comment)
+    response = client.get(post.get_absolute_url())
+
+    rendered = {template.name for template in response.templates}
+    assert "board/_comments.html" in rendered and "board/_article.html" not in rendered
+    assert re.search(r'class="comment-vote" href="[^"]*">추천 <strong>1</strong>', response.content.decode())
