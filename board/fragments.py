@@ -20,6 +20,7 @@ page of rows serves the list page and every article on it: each fills in its own
 import functools
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -109,7 +110,8 @@ def part_and_sidebar(request, part):
     from the value kept before (None if there is none), and the part is kept with the
     tokens they had when it was made. It is read with the sidebar in one cache round trip
     and those tokens checked in a second; a write to any other post leaves it as it is,
-    and one to a post it shows makes it again."""
+    and one to a post it shows makes it again, once: while one process makes it, the others
+    that find it stale wait for theirs (made_by_another)."""
     known = getattr(request, "page_versions", None)
     key = part_key(known, part.name, part.versions) if known and settings.BOARD_PAGE_CACHE_SECONDS else None
     if key is None:
@@ -118,11 +120,45 @@ def part_and_sidebar(request, part):
     stored = found.get(key)
     if stored is not None and tokens_still_current(request, stored[1]):
         return stored[0], sidebar_values(found)
-    value, depends = part.render(stored[0] if stored is not None else None)
-    tokens = {version: request.page_versions.get(version) for version in depends}
-    if None not in tokens.values():  # a version another process has just started: not kept
-        cache.set(key, (value, tokens), settings.BOARD_PAGE_CACHE_SECONDS)
+    making = f"{key}:making"
+    if not cache.add(making, 1, MAKING_SECONDS):
+        made = made_by_another(request, key, stored)
+        if made is not None:
+            return made[0], sidebar_values(found)
+        making = None  # theirs did not come in time: made here too, and their lock left alone
+    try:
+        value, depends = part.render(stored[0] if stored is not None else None)
+        tokens = {version: request.page_versions.get(version) for version in depends}
+        if None not in tokens.values():  # a version another process has just started: not kept
+            cache.set(key, (value, tokens), settings.BOARD_PAGE_CACHE_SECONDS)
+    finally:
+        if making:
+            cache.delete(making)
     return value, sidebar_values(found)
+
+
+# A stale part that a write made several pages need at once (every article of a page of
+# rows, after a comment on one of them) is put together by the first process to find it
+# stale; the others wait a moment for it instead of each making it (and each reading the
+# changed rows) again. Putting a page of rows together takes a few milliseconds.
+MAKING_SECONDS = 2  # the lock outlives a process that dies while making the part
+WAIT_SECONDS = 0.05
+POLL_SECONDS = 0.004
+
+
+def made_by_another(request, key, stale):
+    """The part another process is making in place of `stale` (None if there was none), once
+    it is stored with current tokens; None if it does not come within WAIT_SECONDS (or the
+    cache is not answering), and the caller makes it itself."""
+    if not getattr(cache, "available", lambda: True)():
+        return None
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        again = cache.get(key)
+        if again is not None and (stale is None or again[1] != stale[1]) and tokens_still_current(request, again[1]):
+            return again
+    return None
 
 
 def tokens_still_current(request, tokens):

@@ -5,10 +5,12 @@ the same page a whole render gives, with the change in it."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from board import fragments, invalidation, pagecache, services, sidebar
 from board.models import Post, PostVote
+from board.views import parts
 from board.views.parts import refreshed_rows, rows_args
 from tests.conftest import main_text, member_client, page_text, shared_page
 
@@ -491,3 +493,66 @@ def test_a_comments_vote_makes_only_the_articles_comments_again(make_post, make_
     rendered = {template.name for template in response.templates}
     assert "board/_comments.html" in rendered and "board/_article.html" not in rendered
     assert re.search(r'class="comment-vote" href="[^"]*">추천 <strong>1</strong>', response.content.decode())
+
+
+def rows_lock_key(slug="ainews", page=1, notices=False):
+    """The lock a process holds while it puts a board's page of rows together again."""
+    names = (invalidation.EVERYTHING, invalidation.listing_version(slug))
+    found = cache.get_many([invalidation.version_key(name) for name in names])
+    known = {name: found[invalidation.version_key(name)] for name in names}
+    key = fragments.part_key(known, f"board-page:{slug}:{page}:{int(notices)}", (invalidation.listing_version(slug),))
+    return f"{key}:making"
+
+
+@pytest.fixture
+def counted_rows(monkeypatch):
+    """The ids of the rows each board_rows call read from the database."""
+    calls, real = [], parts.board_rows
+    monkeypatch.setattr(parts, "board_rows", lambda board, ids, **kw: calls.append(list(ids)) or real(board, ids, **kw))
+    return calls
+
+
+def test_a_page_that_finds_its_rows_stale_while_another_makes_them_waits_for_theirs(
+    monkeypatch, make_post, make_comment, counted_rows
+):
+    posts = [make_post(title=f"글 {n}") for n in range(3)]
+    waiting, making = posts[0].get_absolute_url(), posts[1].get_absolute_url()
+    read_twice(Client(), waiting, making)
+    make_comment(posts[2], body="첫 댓글")
+    Client().get(waiting)  # the page of rows is put together and kept
+    make_comment(posts[2], body="새 댓글")
+    counted_rows.clear()
+    lock = rows_lock_key()
+    cache.add(lock, 1)  # another process is putting the rows together
+    slept = []
+
+    def other_process_finishes(seconds):
+        if not slept:
+            cache.delete(lock)
+            assert Client().get(making).status_code == 200  # it makes the rows and stores them
+        slept.append(seconds)
+
+    monkeypatch.setattr(fragments.time, "sleep", other_process_finishes)
+    response = Client().get(waiting)
+
+    assert slept and counted_rows == [[posts[2].pk]]  # the changed row was read once, by the other
+    assert 'title="댓글 2개"' in row_of(response.content.decode(), "글 2")
+    assert cache.get(lock) is None
+
+
+def test_a_page_whose_rows_another_process_never_finishes_makes_them_itself(
+    monkeypatch, make_post, make_comment, counted_rows
+):
+    posts = [make_post(title=f"글 {n}") for n in range(2)]
+    read_twice(Client(), posts[0].get_absolute_url())
+    make_comment(posts[1], body="새 댓글")
+    counted_rows.clear()
+    lock = rows_lock_key()
+    cache.add(lock, 1)  # held by a process that died while making them
+    monkeypatch.setattr(fragments.time, "sleep", lambda seconds: None)
+
+    response = Client().get(posts[0].get_absolute_url())
+
+    assert 'title="댓글 1개"' in row_of(response.content.decode(), "글 1")
+    assert counted_rows == [[posts[1].pk]]
+    assert cache.get(lock) == 1  # theirs, left to expire
