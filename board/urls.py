@@ -7,8 +7,14 @@ from .views import comments, discovery, files, moderation, reading, reports, scr
 
 app_name = "board"
 
+# The pages read most first: Django tries each route in order until one matches, and every
+# route tried before it costs a regular expression and a note for the 404 page.
 urlpatterns = [
     path("", reading.home, name="home"),
+    path("b/<slug:slug>/", reading.post_list, name="post_list"),
+    path("b/<slug:slug>/<int:post_id>/", reading.post_detail, name="post_detail"),
+    path("b/<slug:slug>/<int:post_id>/comments/", comments.comment_create, name="comment_create"),
+    path("b/<slug:slug>/<int:post_id>/vote/", votes.vote, name="vote"),
     path("menu/", discovery.site_menu, name="menu"),
     path("search/", discovery.site_search, name="search"),
     path("new/", discovery.new_activity, name="new"),
@@ -33,13 +39,9 @@ urlpatterns = [
     path("modlog/", moderation.moderation_log, name="modlog"),
     path("scraps/", scraps.scrap_list, name="scraps"),
     path("scraps/<int:scrap_id>/delete/", scraps.scrap_delete, name="scrap_delete"),
-    path("b/<slug:slug>/", reading.post_list, name="post_list"),
     path("b/<slug:slug>/write/", writing.post_write, name="post_write"),
-    path("b/<slug:slug>/<int:post_id>/", reading.post_detail, name="post_detail"),
     path("b/<slug:slug>/<int:post_id>/edit/", writing.post_edit, name="post_edit"),
     path("b/<slug:slug>/<int:post_id>/delete/", writing.post_delete, name="post_delete"),
-    path("b/<slug:slug>/<int:post_id>/comments/", comments.comment_create, name="comment_create"),
-    path("b/<slug:slug>/<int:post_id>/vote/", votes.vote, name="vote"),
     path(
         "b/<slug:slug>/<int:post_id>/files/<int:attachment_id>/",
         files.attachment_download,
