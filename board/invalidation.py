@@ -159,16 +159,17 @@ def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
 
 
 def comment_votes_changed(post_id, *voter_ids):
-    """A comment's 추천 count moved: only the article shows it (and its 베스트 댓글); and
+    """A comment's 추천 count moved: only the article's comments show it (and 베스트 댓글); and
     the voters' votes on the article."""
     _now_and_at_commit([comments_version(post_id)], [member_votes_key(voter_id, post_id) for voter_id in voter_ids])
 
 
 def member_votes_key(member_id, post_id):
     """A member's votes on an article and its comments, as their pages show them pressed
-    (memberslots): kept beside the cached page, read with it, forgotten when they vote. The
-    value carries the "all" version it was read under, so a restore or an import that
-    retires every page retires these too."""
+    (memberslots.kept_votes): kept beside the cached page, read with it, forgotten when they
+    vote. The value carries the tokens of "all", the post's comments and its row it was read
+    under, so a vote (the row's or the comments' version moves) or a restore or an import
+    (every page retired) leaves an old value unused even if it was written back late."""
     return f"member-votes:{member_id}:{post_id}"
 
 

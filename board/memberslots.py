@@ -203,17 +203,31 @@ def fill(request, response):
 MEMBER_VOTES_SECONDS = 600
 
 
+def kept_votes_keys(member_id, post_id):
+    """What kept_votes reads in the page's lookup: the kept votes, and the version of the
+    post's row, which a vote on the post moves (the page itself does not depend on it)."""
+    return (
+        invalidation.member_votes_key(member_id, post_id),
+        invalidation.version_key(invalidation.post_version(post_id)),
+    )
+
+
 def kept_votes(request, post_id):
     """The member's votes on an article (models.member_votes), kept in the cache beside the
     page and read in its lookup (pagecache.lookup, `prefetch`): a member reading an article
-    again costs no query for them. Kept with the versions of every page and of the article
-    that the page was looked up under: a 추천 on a comment moves its comments', so a value
-    read from the rows before that 추천 committed is never used after it; a vote on the
-    post retires no article and forgets the key instead (invalidation.post_counts_changed)."""
-    key = invalidation.member_votes_key(request.user.pk, post_id)
+    again costs no query for them. Kept with the tokens of every page's version, of the
+    post's comments (a 댓글 추천 moves it) and of its row (a vote on the post moves it), as
+    the lookup read them: votes read from the rows just before one of the member's votes
+    committed, and kept just after it, are never used."""
+    key, row_version = kept_votes_keys(request.user.pk, post_id)
     versions = getattr(request, "page_versions", None) or {}
-    stamp = (versions.get(invalidation.EVERYTHING), versions.get(invalidation.comments_version(post_id)))
-    kept = getattr(request, "prefetched", {}).get(key)
+    prefetched = getattr(request, "prefetched", {})
+    stamp = (
+        versions.get(invalidation.EVERYTHING),
+        versions.get(invalidation.comments_version(post_id)),
+        prefetched.get(row_version),
+    )
+    kept = prefetched.get(key)
     if kept is not None and None not in stamp and kept[0] == stamp:
         return kept[1]
     votes = member_votes(request.user, post_id)

@@ -80,7 +80,7 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
                 extra = refreshed[0].format(**kwargs) if refreshed else None
                 prefetch = ()
                 if shared_by_members and votes_of:
-                    prefetch = (invalidation.member_votes_key(request.user.pk, kwargs[votes_of]),)
+                    prefetch = memberslots.kept_votes_keys(request.user.pk, kwargs[votes_of])
                 cached, key, current, token = lookup(request, names, prefix, extra, prefetch)
                 if current is not None:
                     # The parts of the page (fragments.py) are cached under the same versions.

@@ -201,7 +201,8 @@ def shared_article(request, post, view_count):
         return shell, context["pager"].number, slots and {**slots, "comments": None}  # the post's alone
 
     cpage = parse_page_number(request.GET.get("cpage"))  # the page shown, not what was typed
-    name = f"shell:article:{post.pk}:{variant(request)}:{cpage}"
+    # ":2": since the comments are a hole of their own (an older shell has them written in).
+    name = f"shell:article:2:{post.pk}:{variant(request)}:{cpage}"
     versions = (article_version(post.pk), listing_version(board.slug))
     shell, page, slots = cached_parts(request, {"shell": Part(name, versions, render_shell)})["shell"]
     if "comments" not in made:

@@ -288,11 +288,13 @@ def test_a_members_kept_votes_follow_each_of_their_votes(article, alice, bora, a
     assert 'aria-pressed="true"' not in page
 
 
-def test_votes_read_before_a_comment_vote_committed_are_never_shown_after_it(article, alice, bora, author):
-    """A page of bora's read their votes from the rows just before their 추천 committed and
-    kept them just after it: the next page must not show the 추천 unpressed."""
+@pytest.mark.parametrize("vote", ["post", "comment"])
+def test_votes_read_before_a_vote_committed_are_never_shown_after_it(vote, article, alice, bora, author):
+    """A page of bora's read their votes from the rows just before their vote committed and
+    kept them just after it: the next page must not show the vote unpressed."""
     authors_comment = Comment.objects.get(post=article, author=author)
     services.vote_comment(user=alice, comment=authors_comment)
+    services.cast_vote(user=alice, post=article, value=PostVote.UP)
     url = article.get_absolute_url()
     client = member_client(bora)
     shared_page(member_client(alice), url)
@@ -301,8 +303,14 @@ def test_votes_read_before_a_comment_vote_committed_are_never_shown_after_it(art
     read_before = cache.get(key)
     assert read_before is not None and read_before[1] == (None, set())
 
-    services.vote_comment(user=bora, comment=authors_comment)
+    if vote == "post":
+        services.cast_vote(user=bora, post=article, value=PostVote.UP)
+    else:
+        services.vote_comment(user=bora, comment=authors_comment)
     cache.set(key, read_before)  # the late write of the page that read before the commit
 
     page = client.get(url).content.decode()
-    assert re.search(r'class="comment-vote" aria-pressed="true">추천 <strong>2</strong>', page)
+    if vote == "post":
+        assert re.search(r'vote-up" aria-pressed="true">추천 <strong data-count="up">2</strong>', page)
+    else:
+        assert re.search(r'class="comment-vote" aria-pressed="true">추천 <strong>2</strong>', page)

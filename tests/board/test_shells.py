@@ -556,3 +556,21 @@ def test_a_page_whose_rows_another_process_never_finishes_makes_them_itself(
     assert 'title="댓글 1개"' in row_of(response.content.decode(), "글 1")
     assert counted_rows == [[posts[1].pk]]
     assert cache.get(lock) == 1  # theirs, left to expire
+
+
+def test_an_article_shell_kept_from_before_the_comments_were_a_part_is_not_used(make_post, make_comment):
+    """A shell cached by the version before this one has its comments written in, not a hole
+    for them: kept under the old name, it would show a page without every later comment."""
+    post = make_post(title="배포 전 글")
+    url = post.get_absolute_url()
+    read_twice(Client(), url)
+    versions = cache.get_many([invalidation.version_key(n) for n in ("all", f"article:{post.pk}", "listing:ainews")])
+    known = {name.removeprefix(invalidation.VERSION_KEY_PREFIX): token for name, token in versions.items()}
+    old_name = f"shell:article:{post.pk}:reader:1"
+    old_key = fragments.part_key(known, old_name, (invalidation.article_version(post.pk), "listing:ainews"))
+    cache.set(old_key, ("<p>예전 껍데기</p>", 1, None))
+
+    make_comment(post, body="배포 뒤 댓글")
+    page = Client().get(url).content.decode()
+
+    assert "예전 껍데기" not in page and "배포 뒤 댓글" in page
