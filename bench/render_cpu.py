@@ -72,7 +72,7 @@ def main():
     def written():
         # What a 추천 on the article does to the caches: its post, its board, 홈 (a comment
         # besides makes the sidebar's 최근 댓글 again: one query and a small render).
-        invalidation.post_counts_changed(article, "ainews", 0)
+        invalidation.post_counts_changed(article, "ainews")
 
     in_board = Post.objects.visible().filter(board__slug="ainews").order_by("-id")
     # A post on the same page of rows: the newest for list page 1, the next older one for the article.
@@ -91,7 +91,7 @@ def main():
             path,
             renders,
             {},
-            before=lambda pk=neighbours[label]: invalidation.post_counts_changed(pk, "ainews", 0),
+            before=lambda pk=neighbours[label]: invalidation.post_counts_changed(pk, "ainews"),
         )
         # After a write to this article: the page and every part of it are made again.
         results[f"anonymous after a write to it: {label}"] = timed(anonymous, path, renders, {}, before=written)

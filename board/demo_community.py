@@ -89,7 +89,7 @@ def ensure_comment_votes(members):
                 CommentVote.objects.bulk_create([CommentVote(comment=comment, user=member) for member in chosen])
                 # Seeding sets the starting numbers; live traffic moves them with F() only.
                 Comment.objects.filter(pk=comment.pk).update(upvote_count=F("upvote_count") + len(chosen))
-            invalidation.comment_votes_changed(post.pk, *(member.pk for member in members))
+            invalidation.comment_votes_changed(post.pk)
 
 
 def ensure_scraps(members):

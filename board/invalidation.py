@@ -29,7 +29,6 @@ second one retires.
 | post voted on | its row (its article takes its counts from it), its board's lists, 홈/새글/검색 |
 | comment written, edited, deleted | as a vote, plus its post's comments, 최근 댓글 (rebuilt by the writer at commit) |
 | comment 추천ed or un-추천ed | its post's comments only (its count, 베스트 댓글; lists show neither) |
-| any vote | also the voter's own votes on that article, kept for their pages (member_votes_key) |
 | 말머리 added, renamed or removed | the menu (it keeps each board's 말머리), every page (rows show the name) |
 | post moved | as a post deleted, in both boards |
 | board added or renamed, its levels changed | the menu, every page |
@@ -140,10 +139,10 @@ def _post_versions(post_id, board_slugs):
     return [post_version(post_id), article_version(post_id), comments_version(post_id), *boards, SITE]
 
 
-def post_counts_changed(post_id, board_slug, voter_id):
+def post_counts_changed(post_id, board_slug):
     """A post's 추천/비추천 counts moved: its row (which its article takes its counts from),
-    not its article's text or what its board lists; and the voter's votes on it."""
-    _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE], [member_votes_key(voter_id, post_id)])
+    not its article's text or what its board lists."""
+    _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE])
 
 
 def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
@@ -158,18 +157,17 @@ def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
     transaction.on_commit(lambda: (rebuild_recent_comments(), _apply(versions)), robust=True)
 
 
-def comment_votes_changed(post_id, *voter_ids):
-    """A comment's 추천 count moved: only the article's comments show it (and 베스트 댓글); and
-    the voters' votes on the article."""
-    _now_and_at_commit([comments_version(post_id)], [member_votes_key(voter_id, post_id) for voter_id in voter_ids])
+def comment_votes_changed(post_id):
+    """A comment's 추천 count moved: only the article's comments show it (and 베스트 댓글)."""
+    _now_and_at_commit([comments_version(post_id)])
 
 
 def member_votes_key(member_id, post_id):
     """A member's votes on an article and its comments, as their pages show them pressed
-    (memberslots.kept_votes): kept beside the cached page, read with it, forgotten when they
-    vote. The value carries the tokens of "all", the post's comments and its row it was read
+    (memberslots.kept_votes): kept beside the cached page and read with it. Nothing forgets
+    it: the value carries the tokens of "all", the post's comments and its row it was read
     under, so a vote (the row's or the comments' version moves) or a restore or an import
-    (every page retired) leaves an old value unused even if it was written back late."""
+    (every page retired) leaves an old value unused, even one written back late."""
     return f"member-votes:{member_id}:{post_id}"
 
 

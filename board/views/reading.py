@@ -171,11 +171,11 @@ def render_article(request, post, *, view_count=None, status=200, comment_form=N
     if shares_parts(request):
         return shared_article(request, post, view_count)
     options = ListOptions.from_request(request)
-    context, slots = article_context(request, post, view_count, options, comment_form, error)
+    context, post_slots, comment_slots = article_context(request, post, view_count, options, comment_form, error)
     context["rows_html"] = show_current(context["rows_html"], post.pk)
     response = render(request, "board/post_detail.html", context, status=status)
-    if slots is not None:  # a page members share whose versions were just started
-        response.member_slots = slots
+    if post_slots is not None:  # a page members share whose versions were just started
+        response.member_slots = {**post_slots, "comments": comment_slots}
     return response
 
 
@@ -191,20 +191,17 @@ def shared_article(request, post, view_count):
     made = {}
 
     def render_shell():
-        context, slots = article_context(request, post, view_count, options)
-        made["rows_html"], made["comments"] = (
-            context["rows_html"],
-            (context["comments_html"], slots and slots["comments"]),
-        )
+        context, post_slots, comment_slots = article_context(request, post, view_count, options)
+        made["rows_html"], made["comments"] = context["rows_html"], (context["comments_html"], comment_slots)
         holes = {**holes_for({"rows_html": context["rows_html"]}), "comments_html": hole("comments_html")}
         shell = render_to_string("board/post_detail.html", shell_context({**context, **holes}), request)
-        return shell, context["pager"].number, slots and {**slots, "comments": None}  # the post's alone
+        return shell, context["pager"].number, post_slots
 
     cpage = parse_page_number(request.GET.get("cpage"))  # the page shown, not what was typed
     # ":2": since the comments are a hole of their own (an older shell has them written in).
     name = f"shell:article:2:{post.pk}:{variant(request)}:{cpage}"
     versions = (article_version(post.pk), listing_version(board.slug))
-    shell, page, slots = cached_parts(request, {"shell": Part(name, versions, render_shell)})["shell"]
+    shell, page, post_slots = cached_parts(request, {"shell": Part(name, versions, render_shell)})["shell"]
     if "comments" not in made:
         made["comments"] = cached_parts(request, {"comments": comments_part(request, post)})["comments"]
     comments_html, comment_slots = made["comments"]
@@ -218,8 +215,8 @@ def shared_article(request, post, view_count):
     else:
         values = refreshed_rows(request, None, board.slug, args)
     response = refreshed_response(shell, values, args)
-    if slots is not None:
-        response.member_slots = {**slots, "comments": comment_slots}
+    if post_slots is not None:
+        response.member_slots = {**post_slots, "comments": comment_slots}
     return response
 
 
@@ -229,7 +226,8 @@ def comment_count(post):
 
 
 def article_context(request, post, view_count, options, comment_form=None, error=None):
-    """(the article page's context, what its member slots need or None). The article, its
+    """(the article page's context, what the member slots of the article and of its
+    comments need, each None on a page rendered for one reader alone). The article, its
     comments and the rows under it are parts (cached on a page readers share)."""
     board, user = post.board, request.user
     pager, total_label, rows = article_list(request, post, options)
@@ -269,7 +267,7 @@ def article_context(request, post, view_count, options, comment_form=None, error
         "total_label": total_label,
         "pages_label": pages_label(pager, total_label),
     }
-    return context, None if post_slots is None else {**post_slots, "comments": comment_slots}
+    return context, post_slots, comment_slots
 
 
 def article_part(request, post, view_count, error, options, my_vote):

@@ -50,7 +50,7 @@ def test_a_page_made_from_its_shell_is_the_page_rendered_whole(settings, make_po
     read_twice(Client(), *urls)
 
     for board in ("ainews", "empty"):  # what a 추천 retires: the pages, not their shells
-        invalidation.post_counts_changed(posts[0].pk, board, 0)
+        invalidation.post_counts_changed(posts[0].pk, board)
 
     for url in urls:
         response = Client().get(url)
@@ -152,7 +152,7 @@ def test_a_title_spelling_out_a_hole_stays_text(make_post):
     # The real holes carry a digest of SECRET_KEY; a writer can only guess at one.
     post = make_post(title="제목 @@0123456789abcdef:rows_html@@")
     read_twice(Client(), "/b/ainews/", post.get_absolute_url())
-    invalidation.post_counts_changed(post.pk, "ainews", 0)
+    invalidation.post_counts_changed(post.pk, "ainews")
 
     for url in ("/b/ainews/", post.get_absolute_url()):
         response = Client().get(url)
