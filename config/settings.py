@@ -116,6 +116,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, checking a kept connection without a round trip (config/postgresql).
+        DATABASES["default"]["ENGINE"] = "config.postgresql"
     # pg_trgm ignores Hangul in the C locale; template0 takes the cluster's UTF-8 locale.
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
 

@@ -1,0 +1,58 @@
+"""A kept PostgreSQL connection is checked before a request's first query without a round
+trip (config/postgresql), and one the server has closed is still opened again."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+pytestmark = [
+    pytest.mark.pg_redis,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def start_request():
+    # What Django does when a request starts with a kept connection: it is checked again.
+    connection.close_if_unusable_or_obsolete()
+
+
+def backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def terminate(pid):
+    import psycopg
+
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def test_an_idle_healthy_connection_is_kept_without_asking_the_server(monkeypatch):
+    pid = backend_pid()
+    asked = []
+    real_cursor = connection.connection.cursor
+    monkeypatch.setattr(connection.connection, "cursor", lambda *a, **k: asked.append(1) or real_cursor(*a, **k))
+    start_request()
+    connection.close_if_health_check_failed()
+    assert asked == []  # no SELECT 1
+    monkeypatch.undo()
+    assert backend_pid() == pid
+
+
+def test_a_connection_the_server_ended_is_opened_again_before_the_request(board):
+    pid = backend_pid()
+    terminate(pid)
+    start_request()
+    response = Client().get("/b/ainews/")  # reads the database: not a 500
+    assert response.status_code == 200
+    assert "AI 뉴스" in response.content.decode()
+    assert backend_pid() != pid
