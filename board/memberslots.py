@@ -177,9 +177,48 @@ def _count(n, label):
     )
 
 
+@functools.cache
+def _comment_pattern():
+    return re.compile(re.escape(_mark().encode()) + rb":(comment|comment_vote):(\d+)@@")
+
+
+def prepare(response):
+    """A page about to be stored, with each comment's slots filled as most members see them
+    (신고, the 추천 button not pressed) and where each went (`spans`, kept in its
+    member_slots with the comments by author): a member's fill then rewrites only their own
+    comments and those they 추천ed, not every comment of the page. Done once per page made."""
+    page = getattr(response, "member_slots", None)
+    comments = page and page.get("comments")
+    if not comments or "spans" in page:
+        return
+    content, nobody = response.content, _Filler.for_nobody(page)
+    pieces, spans, length, position = [], {}, 0, 0
+    for match in _comment_pattern().finditer(content):
+        pk, is_vote = int(match.group(2)), match.group(1) == b"comment_vote"
+        markup = nobody.comment_vote(pk) if is_vote else nobody.comment_controls(pk)
+        pieces += [content[position : match.start()], markup]
+        length += match.start() - position
+        spans.setdefault(pk, []).append((length, length + len(markup), is_vote))
+        length += len(markup)
+        position = match.end()
+    pieces.append(content[position:])
+    by_author = {}
+    for pk, (author_id, *_) in comments.items():
+        if pk in spans:
+            by_author.setdefault(author_id, []).append(pk)
+    response.content = b"".join(pieces)
+    response.member_slots = {
+        **page,
+        "spans": spans,
+        "by_author": by_author,
+        "comment_votes": any(count and count[0] for _, _, *count in comments.values()),
+    }
+
+
 def fill(request, response):
     """Fill a shared page's slots for the member asking (whatever the status: a page the
-    view answered with a refusal has slots too)."""
+    view answered with a refusal has slots too). Before the page's holes are filled: a
+    prepared page's `spans` are places in the page as it was stored."""
     page = getattr(response, "member_slots", None) or {}
     refreshed = getattr(response, "refreshed_parts", None)
     counts = refreshed and refreshed["values"].get("post_counts")
@@ -187,6 +226,8 @@ def fill(request, response):
         page = {**page, "post": {**page["post"], "upvote_count": counts[0], "downvote_count": counts[1]}}
     filler = _Filler(request, page)
     content = response.content
+    if "spans" in page:
+        content = filler.own_comments(content)
     # Every form's token and key first, each in one pass over the bytes (an article has a
     # 답글 form under every comment); the slots that need a look at the page's data after.
     csrf = f"{_mark()}:csrf@@".encode()
@@ -249,6 +290,33 @@ class _Filler:
         self.my_votes = None  # (their vote on the post, the ids of the page's comments they 추천ed)
         self.vote_markup = {}
 
+    @classmethod
+    def for_nobody(cls, page):
+        """The fill of a member who wrote none of the page's comments and 추천ed none, with
+        the CSRF token's slot left in (prepare)."""
+        filler = cls.__new__(cls)
+        filler.user_id, filler.comments, filler.vote_markup = object(), page["comments"], {}
+        filler.token, filler.my_votes = _mark() + ":csrf@@", (None, set())
+        return filler
+
+    def own_comments(self, content):
+        """A prepared page (prepare) with the slots of this member's own comments, and of
+        those they 추천ed, filled for them; every other comment's are as stored."""
+        page = self.page
+        mine = set(page["by_author"].get(self.user_id, ()))
+        if page["comment_votes"]:
+            mine |= self.votes()[1]
+        spans = page["spans"]
+        places = sorted((*span, pk) for pk in mine for span in spans.get(pk, ()))
+        if not places:
+            return content
+        pieces, position = [], 0
+        for start, end, is_vote, pk in places:
+            pieces += [content[position:start], self.comment_vote(pk) if is_vote else self.comment_controls(pk)]
+            position = end
+        pieces.append(content[position:])
+        return b"".join(pieces)
+
     def __call__(self, match):
         kind, arg = match.group(1, 2)
         if arg is not None:
@@ -294,7 +362,9 @@ class _Filler:
         if self.my_votes is None:
             post = self.page.get("post")
             asks_post = post and post["author_id"] != self.user_id and (post["upvote_count"] or post["downvote_count"])
-            asks_comments = any(count and count[0] for _, _, *count in self.comments.values())
+            asks_comments = self.page.get("comment_votes")
+            if asks_comments is None:  # a page stored before prepare()
+                asks_comments = any(count and count[0] for _, _, *count in self.comments.values())
             self.my_votes = kept_votes(self.request, post["pk"]) if asks_post or asks_comments else (None, set())
         return self.my_votes
 

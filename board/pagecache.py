@@ -91,6 +91,8 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
                     if on_hit:
                         on_hit(request, **kwargs)
                     response = respond(cached)
+                    if shared_by_members:
+                        memberslots.prepare(response)  # done already unless stored before prepare()
                     if refreshed and refresh(request, response, token, refreshed[1], kwargs) and settled(token):
                         store(key, current, response, token)
                 else:
@@ -103,11 +105,13 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
                         raise
                     if getattr(response, "refreshed_parts", None) is not None:
                         response.refreshed_parts["token"] = token
+                    if shared_by_members:
+                        memberslots.prepare(response)
                     store(key, current, response, token)
+                if shared_by_members:  # first: its places are in the page as stored
+                    memberslots.fill(request, response)
                 if getattr(response, "refreshed_parts", None) is not None:
                     response.content = fragments.fill_holes(response.content, response.refreshed_parts["values"])
-                if shared_by_members:
-                    memberslots.fill(request, response)
             else:
                 response = view(request, *args, **kwargs)
             if live is not None and response.status_code == 200:

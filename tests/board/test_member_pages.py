@@ -314,3 +314,42 @@ def test_votes_read_before_a_vote_committed_are_never_shown_after_it(vote, artic
         assert re.search(r'vote-up" aria-pressed="true">추천 <strong data-count="up">2</strong>', page)
     else:
         assert re.search(r'class="comment-vote" aria-pressed="true">추천 <strong>2</strong>', page)
+
+
+def without_tokens(response):
+    """A page's HTML with each response's own CSRF token and submission keys taken out."""
+    html = response.content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", html)
+    html = re.sub(r'name="submission_key" value="[^"]+"', "KEY", html)
+    return re.sub(r"(<strong>)?\d+(</strong>)? 조회", "VIEWS", html)  # every request counts one
+
+
+def test_a_prepared_page_fills_each_member_as_filling_every_slot_did(
+    article, make_comment, make_user, author, alice, bora, monkeypatch
+):
+    """A page is stored with every comment's slots filled as most members see them
+    (memberslots.prepare); each member's fill rewrites only their own comments and those
+    they 추천ed, and must give what filling every slot gives."""
+    first = Comment.objects.filter(post=article).order_by("pk").first()
+    make_comment(article, body="보라의 답글", author=bora, parent=first)
+    carol = make_user("carol", nickname="캐럴")
+    make_comment(article, body="캐럴의 댓글", author=carol)
+    theirs = Comment.objects.filter(post=article).exclude(author=bora)
+    for comment in theirs:
+        services.vote_comment(user=bora, comment=comment)
+    services.vote_comment(user=alice, comment=Comment.objects.get(body="보라의 답글"))
+    url = article.get_absolute_url()
+    members = {"author": author, "alice": alice, "bora": bora, "carol": carol}
+
+    prepared = {name: without_tokens(shared_page(member_client(user), url)) for name, user in members.items()}
+    cache.clear()
+    monkeypatch.setattr(memberslots, "prepare", lambda response: None)
+    member_client(carol).get(url)  # the versions start again: this page is not stored
+    every_slot = {name: without_tokens(shared_page(member_client(user), url)) for name, user in members.items()}
+
+    assert prepared == every_slot
+    assert 'aria-pressed="true"' not in prepared["carol"]
+    assert prepared["bora"].count('aria-pressed="true"') == theirs.count()
+    own_reply = comment_controls(prepared["bora"], "보라의 답글")
+    assert "삭제" in own_reply and "신고" not in own_reply
+    assert "신고" in comment_controls(prepared["carol"], "보라의 답글")
