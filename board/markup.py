@@ -10,6 +10,7 @@ import ipaddress
 import re
 import socket
 from functools import partial
+from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 import bleach
@@ -272,6 +273,27 @@ def excerpt_from_html(body_html, length):
     # Paragraph ends become spaces so that words of adjacent paragraphs do not fuse.
     spaced = re.sub(r"</(p|li|h[2-4]|blockquote|tr|pre)>|<br\s*/?>", " ", body_html)
     return excerpt_from_text(html.unescape(bleach.clean(spaced, tags=set(), strip=True)), length)
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.pieces = []
+
+    def handle_data(self, data):
+        self.pieces.append(data)
+
+
+def excerpt_from_stored_html(body_html, length):
+    """excerpt_from_html of HTML this site stored (sanitised on save: well-formed, on the
+    allow-list) with the standard library's parser instead of bleach's, about ten times
+    faster: 최근 댓글 takes five on every comment. HTML from elsewhere (an import) still
+    goes through excerpt_from_html."""
+    spaced = re.sub(r"</(p|li|h[2-4]|blockquote|tr|pre)>|<br\s*/?>", " ", body_html)
+    parser = _Text()
+    parser.feed(spaced)
+    parser.close()
+    return excerpt_from_text("".join(parser.pieces), length)
 
 
 def excerpt_from_text(text, length):

@@ -183,7 +183,7 @@ class Comment(models.Model):
 
     @property
     def excerpt(self):
-        return markup.excerpt_from_html(self.body_html, 60)
+        return markup.excerpt_from_stored_html(self.body_html, 60)
 
     @property
     def is_visible(self):

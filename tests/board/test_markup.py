@@ -127,6 +127,30 @@ def test_excerpt_is_plain_text_of_about_120_characters():
     assert len(excerpt) == 121 and excerpt.endswith("…")
 
 
+COMMENT_BODIES = [
+    "짧은 댓글",
+    "첫 문단\n\n둘째 문단이 이어집니다",
+    "줄\n바꿈 <br> 그리고 **굵게** _기울임_ `코드 <b>` ~~취소~~",
+    "- 하나\n- 둘\n\n> 인용문 &amp; 기호 &lt;태그&gt; &#50;&#xAC00; &nbsp;끝",
+    "[링크](https://example.com/?a=1&b=2) https://example.org/x_y 와 <a href='javascript:x'>나쁜 링크</a>",
+    "<script>alert(1)</script><style>p{}</style><!-- 주석 --> <img src=x onerror=y> 남은 글",
+    "```\nprint('<코드>')\n```\n\n| 표 | 칸 |\n|---|---|\n| a | b |",
+    "제어\x01문자\x7f와 공백   여럿\t\t탭 " + "긴 글 " * 40,
+    "@보라 님, 확인 부탁드립니다 &amp;amp; 이중 이스케이프",
+    "<p>태그로 쓴 <em>문단</em></p><div>블록</div>\n\n<h2>제목</h2>",
+]
+
+
+@pytest.mark.parametrize("body", COMMENT_BODIES)
+def test_the_excerpt_of_stored_html_is_the_excerpt_bleach_gives(body):
+    stored = markup.render_comment(body)
+
+    assert markup.excerpt_from_stored_html(stored, 60) == markup.excerpt_from_html(stored, 60)
+    assert markup.excerpt_from_stored_html(markup.render_post(body), 120) == markup.excerpt_from_html(
+        markup.render_post(body), 120
+    )
+
+
 def test_image_placeholders_are_replaced_in_place_or_appended():
     body = markup.place_images("앞 [이미지2] 뒤 [이미지9]", [("a.png", "/media/a.png"), ("b].png", "/media/b.png")])
 
