@@ -4,11 +4,15 @@ Django's ORM builds and compiles a query on every call. For the few lookups ever
 page makes (the member, their votes on an article) that cost several times running them:
 `User.objects.get(pk=…)` took 0.7 ms of CPU on the benchmark machine, running the same SQL
 0.13 ms. These are compiled once, with stand-ins where the values go, and run with the
-values in their place. Only for queries of ids and numbers (their parameters are ints)."""
+values in their place. Only for queries of ids and numbers (their parameters are ints).
+Besides those, the lookups every write and every page made again after one repeat: the
+post a URL names (views/lookups.get_post), and the rows and tags of a board's list."""
 
 import weakref
+from typing import NamedTuple
 
 from django.db import connections
+from django.db.models.query import get_related_populators
 
 _compiled = weakref.WeakKeyDictionary()  # a connection -> {(name, number of values): compiled}
 _STAND_IN = -(2**31) + 1000  # ids are positive: a stand-in is never a real value
@@ -19,23 +23,65 @@ def compiled_rows(name, build, values, using="default"):
     its stand-ins, converted as the ORM converts them (SQLite's booleans and times, JSON).
     The SQL is compiled once per connection for each `name` and number of values: `build`
     must give queries of the same shape for the same name and number."""
+    return _run(_compiled_query(name, build, len(values), using), values, using)
+
+
+def compiled_objects(name, build, values, using="default"):
+    """As compiled_rows, the model instances the queryset gives, with what it selects
+    related (select_related) and leaves out (only, defer); no prefetch or annotation."""
+    compiled = _compiled_query(name, build, len(values), using)
+    model, start, end, init_list, populators = compiled.objects
+    objects = []
+    for row in _run(compiled, values, using):
+        instance = model.from_db(using, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, instance)
+        objects.append(instance)
+    return objects
+
+
+class _Compiled(NamedTuple):
+    compiler: object
+    sql: str
+    params: list
+    slots: list
+    converters: dict
+    objects: tuple  # what compiled_objects needs to make instances (as ModelIterable does)
+
+
+def _compiled_query(name, build, count, using):
     connection = connections[using]
     per_connection = _compiled.setdefault(connection, {})
-    key = (name, len(values))
-    found = per_connection.get(key)
+    found = per_connection.get((name, count))
     if found is None:
-        stand_ins = {_STAND_IN - i: i for i in range(len(values))}
+        stand_ins = {_STAND_IN - i: i for i in range(count)}
         compiler = build(*stand_ins).query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         # Where each value goes (an index into `values`), or None for a constant of the query.
-        slots = [stand_ins.get(param) if type(param) is int else None for param in params]
-        if sorted({slot for slot in slots if slot is not None}) != list(range(len(values))):
+        # psycopg's Int4 and Int8 are ints too (an integer field's value on PostgreSQL).
+        slots = [stand_ins.get(param) if isinstance(param, int) else None for param in params]
+        if sorted({slot for slot in slots if slot is not None}) != list(range(count)):
             raise ValueError(f"{name}: every value must be a parameter of the query")
         selected = [expression for expression, _, _ in compiler.select]
-        found = per_connection[key] = (compiler, sql, params, slots, compiler.get_converters(selected))
-    compiler, sql, params, slots, converters = found
-    arguments = [param if slot is None else values[slot] for param, slot in zip(params, slots, strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, arguments)
+        objects = ()
+        if compiler.klass_info:
+            fields = compiler.klass_info["select_fields"]
+            start, end = fields[0], fields[-1] + 1
+            init_list = [column[0].target.attname for column in compiler.select[start:end]]
+            populators = get_related_populators(compiler.klass_info, compiler.select, using)
+            objects = (compiler.klass_info["model"], start, end, init_list, populators)
+        found = _Compiled(compiler, sql, params, slots, compiler.get_converters(selected), objects)
+        per_connection[(name, count)] = found
+    return found
+
+
+def _run(compiled, values, using):
+    arguments = [
+        param if slot is None else values[slot] for param, slot in zip(compiled.params, compiled.slots, strict=True)
+    ]
+    with connections[using].cursor() as cursor:
+        cursor.execute(compiled.sql, arguments)
         rows = cursor.fetchall()
-    return list(compiler.apply_converters(rows, converters)) if converters else rows
+    if compiled.converters:
+        return list(compiled.compiler.apply_converters(rows, compiled.converters))
+    return rows

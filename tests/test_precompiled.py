@@ -5,8 +5,8 @@ import pytest
 
 from accounts.models import User
 from board import services
-from board.models import Comment, PostVote, member_votes
-from config.precompiled import compiled_rows
+from board.models import Comment, Post, PostVote, member_votes
+from config.precompiled import compiled_objects, compiled_rows
 
 
 def test_each_run_answers_for_its_own_values(make_user):
@@ -39,3 +39,31 @@ def test_a_members_votes_follow_the_post_asked_about(make_post, make_comment, ma
 def test_a_query_that_bakes_a_value_in_is_refused():
     with pytest.raises(ValueError, match="every value must be a parameter"):
         compiled_rows("baked", lambda pk: User.objects.filter(pk=5), [1])
+
+
+def test_compiled_objects_come_with_what_the_query_selects_related(make_post, make_user, django_assert_num_queries):
+    first = make_post(title="첫 글", author=make_user(nickname="첫작성자"))
+    second = make_post(title="둘째 글", author=make_user(nickname="둘째작성자"))
+
+    def build(*pks):
+        return Post.objects.for_list().filter(pk__in=pks)
+
+    with django_assert_num_queries(1):
+        found = {post.pk: post for post in compiled_objects("test-rows", build, [second.pk, first.pk])}
+        shown = {pk: (post.title, post.author.nickname, post.board_id) for pk, post in found.items()}
+    assert shown == {
+        first.pk: ("첫 글", "첫작성자", first.board_id),
+        second.pk: ("둘째 글", "둘째작성자", second.board_id),
+    }
+    assert "body" in found[first.pk].get_deferred_fields()  # what for_list leaves out stays out
+    assert [post.title for post in compiled_objects("test-rows", build, [first.pk, 0])] == ["첫 글"]
+
+
+def test_an_article_is_found_only_under_its_own_board_and_a_huge_id_is_a_404(client, make_post, make_board):
+    post = make_post(title="제 게시판의 글")
+    make_board(slug="other", name="다른 게시판")
+
+    assert client.get(f"/b/{post.board.slug}/{post.pk}/").status_code == 200
+    assert client.get(f"/b/other/{post.pk}/").status_code == 404
+    assert client.get(f"/b/{post.board.slug}/{10**30}/").status_code == 404
+    assert client.get(f"/b/{post.board.slug}/{2**63}/").status_code == 404

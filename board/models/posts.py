@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 from accounts.models import display_name_of
+from config.precompiled import compiled_rows
 
 from .. import markup
 from .boards import Board
@@ -133,10 +134,14 @@ def attach_tags(posts):
         post.tag_list = []
     if not by_post:
         return posts
-    items = (
-        TaggedItem.objects.filter(content_type__app_label="board", content_type__model="post", object_id__in=by_post)
-        .order_by("tag__name")
-        .values_list("object_id", "tag__name", "tag__slug")
+    items = compiled_rows(  # every list page made again asks (config/precompiled.py)
+        "post-tags",
+        lambda *ids: (
+            TaggedItem.objects.filter(content_type__app_label="board", content_type__model="post", object_id__in=ids)
+            .order_by("tag__name")
+            .values_list("object_id", "tag__name", "tag__slug")
+        ),
+        list(by_post),
     )
     for object_id, name, slug in items:
         by_post[object_id].tag_list.append(TagLabel(name, slug))

@@ -10,6 +10,8 @@ from django.template.context_processors import csrf
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
+from config.precompiled import compiled_objects
+
 from .. import memberslots, permissions
 from ..forms import CommentForm
 from ..fragments import Part, cached_batch, cached_parts, part_and_sidebar, show_current, variant
@@ -154,8 +156,13 @@ class Row(NamedTuple):
 def board_rows(board, ids, *, notice=False):
     """{id: Row} for these posts of the board, in one query and one for their tags (a post
     gone since its id was read is left out). 공지 rows have no 열람중 marks."""
-    posts = Post.objects.for_list().in_id_order(ids)
-    attach_tags(posts)
+    if not ids:
+        return {}
+    found = {
+        post.pk: post
+        for post in compiled_objects("list-rows", lambda *pks: Post.objects.for_list().filter(pk__in=pks), list(ids))
+    }
+    posts = attach_tags([found[pk] for pk in ids if pk in found])
     return {
         post.pk: Row(
             str(post_rows([post], board.slug, notice=notice, show_tags=True, mark_current=not notice)),
