@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core import signing
 from django.shortcuts import render
 
+from config.precompiled import compiled_rows
+
 from .models import EmailConfirmation
 
 SESSION_FLAG = "accounts.email_unconfirmed"
@@ -28,7 +30,13 @@ def awaiting_confirmation(user):
     if not settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION or user is None or not user.is_authenticated:
         return False
     if not hasattr(user, _MEMO):
-        pending = EmailConfirmation.objects.filter(user_id=user.pk, confirmed_at__isnull=True).exists()
+        pending = bool(  # asked by every comment and every article's comment form: compiled once
+            compiled_rows(
+                "awaiting-confirmation",
+                lambda pk: EmailConfirmation.objects.filter(user_id=pk, confirmed_at__isnull=True).values("pk")[:1],
+                [user.pk],
+            )
+        )
         setattr(user, _MEMO, pending)
     return getattr(user, _MEMO)
 

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from accounts.models import shows_staff_badge
+from config.precompiled import compiled_objects
 
 from .invalidation import MENU_KEY, SIDEBAR_POPULAR_KEY, SIDEBAR_RECENT_COMMENTS_KEY
 from .models import Board, Category, Comment, Post, SearchStopWord, SearchTerm
@@ -93,19 +94,24 @@ def rebuild_recent_comments():
 
 
 def build_recent_comments():
-    comments = Comment.objects.recent().only(
-        "id",
-        "body_html",
-        "created_at",
-        "post__id",
-        "post__title",
-        "post__board__slug",
-        "guest_name",
-        "author__nickname",
-        "author__withdrawn_at",
-        "author__is_staff",
-        "author__is_active",
-    )[:RECENT_COMMENTS]
+    # Every comment's writer makes the block again: its SQL is compiled once (config/precompiled.py).
+    comments = compiled_objects(
+        "recent-comments",
+        lambda: Comment.objects.recent().only(
+            "id",
+            "body_html",
+            "created_at",
+            "post__id",
+            "post__title",
+            "post__board__slug",
+            "guest_name",
+            "author__nickname",
+            "author__withdrawn_at",
+            "author__is_staff",
+            "author__is_active",
+        )[:RECENT_COMMENTS],
+        [],
+    )
     return [
         {
             "url": c.get_absolute_url(),

@@ -26,7 +26,12 @@ HOME_POSTS_PER_BOARD = 6
 
 def home_rows(board):
     def render_rows():
-        posts = list(Post.objects.visible().in_board(board).for_list().newest_first()[:HOME_POSTS_PER_BOARD])
+        # Made again after every write to the board: its SQL is compiled once (config/precompiled.py).
+        posts = compiled_objects(
+            "home-rows",
+            lambda pk: Post.objects.visible().filter(board_id=pk).for_list().newest_first()[:HOME_POSTS_PER_BOARD],
+            [board.pk],
+        )
         return post_rows(posts, board.slug)
 
     return render_rows
@@ -265,7 +270,17 @@ def comment_page(post, request, *, show_hidden):
     shown = Comment.objects.filter(post=post).shown_on_article(show_hidden=show_hidden)
     ordered = shown.select_related("author").in_thread_order()
     offset = (requested - 1) * per_page
-    rows = list(ordered[offset : offset + per_page + 1])
+    # Made again after every comment on the post: its SQL is compiled once (config/precompiled.py).
+    rows = compiled_objects(
+        f"comment-page:{int(show_hidden)}:{offset}:{per_page}",
+        lambda pk: (
+            Comment.objects.filter(post_id=pk)
+            .shown_on_article(show_hidden=show_hidden)
+            .select_related("author")
+            .in_thread_order()[offset : offset + per_page + 1]
+        ),
+        [post.pk],
+    )
     total = len(rows) if requested == 1 and len(rows) <= per_page else shown.count()
     pager = Pager.for_total(requested, total, per_page)
     if pager.number != requested:  # a page past the end: the last one
