@@ -17,6 +17,7 @@ The rows of a board's list carry marks where 열람중 goes (`mark_current`), so
 page of rows serves the list page and every article on it: each fills in its own row.
 """
 
+import collections
 import functools
 import hashlib
 import re
@@ -116,14 +117,33 @@ def part_and_sidebar(request, part):
     key = part_key(known, part.name, part.versions) if known and settings.BOARD_PAGE_CACHE_SECONDS else None
     if key is None:
         return part.render(None)[0], sidebar_values()
-    found = cache.get_many([key, *invalidation.SIDEBAR_KEYS])
-    stored = found.get(key)
-    if stored is not None and tokens_still_current(request, stored[1]):
+    kept = _kept_parts.get(key)
+    if kept is not None:
+        # This process's last copy: only its posts' versions and the sidebar are read.
+        version_keys = [invalidation.version_key(version) for version in kept[1]]
+        found = cache.get_many([*version_keys, *invalidation.SIDEBAR_KEYS])
+        current = current_tokens(request, kept[1], found)
+        if current == kept[1]:
+            _kept_parts.move_to_end(key)
+            return kept[0], sidebar_values(found)
+        stored = cache.get(key)  # another process may have made it again already
+        fresh = stored is not None and (
+            stored[1] == {version: current.get(version) for version in stored[1]}
+            if stored[1].keys() <= current.keys()
+            else tokens_still_current(request, stored[1])
+        )
+    else:
+        found = cache.get_many([key, *invalidation.SIDEBAR_KEYS])
+        stored = found.get(key)
+        fresh = stored is not None and tokens_still_current(request, stored[1])
+    if fresh:
+        keep_part(key, stored)
         return stored[0], sidebar_values(found)
     making = f"{key}:making"
     if not cache.add(making, 1, MAKING_SECONDS):
         made = made_by_another(request, key, stored)
         if made is not None:
+            keep_part(key, made)
             return made[0], sidebar_values(found)
         making = None  # theirs did not come in time: made here too, and their lock left alone
     try:
@@ -131,6 +151,7 @@ def part_and_sidebar(request, part):
         tokens = {version: request.page_versions.get(version) for version in depends}
         if None not in tokens.values():  # a version another process has just started: not kept
             cache.set(key, (value, tokens), settings.BOARD_PAGE_CACHE_SECONDS)
+            keep_part(key, (value, tokens))
     finally:
         if making:
             cache.delete(making)
@@ -165,9 +186,31 @@ def tokens_still_current(request, tokens):
     """Whether every version in {version: token} still has that token (one cache round
     trip); the page's next parts then know them."""
     found = cache.get_many([invalidation.version_key(version) for version in tokens]) if tokens else {}
-    current = {version: found.get(invalidation.version_key(version)) for version in tokens}
+    return current_tokens(request, tokens, found) == tokens
+
+
+def current_tokens(request, versions, found):
+    """{version: its token now} from what a round trip `found` of their keys; the page's
+    next parts then know them."""
+    current = {version: found.get(invalidation.version_key(version)) for version in versions}
     request.page_versions = {**request.page_versions, **{v: t for v, t in current.items() if t is not None}}
-    return current == tokens
+    return current
+
+
+# A page of rows, once read or made, is also kept in the process that did (the last
+# KEPT_PARTS of them): a page that finds its rows' board written to since then reads its
+# posts' versions and the sidebar, and uses the copy if none of its posts moved, instead
+# of reading and unpickling the rows from the cache as well. A copy is used under the same
+# rule as the cache's: only while every version it was made under still has its token.
+KEPT_PARTS = 128
+_kept_parts = collections.OrderedDict()
+
+
+def keep_part(key, value):
+    _kept_parts[key] = value
+    _kept_parts.move_to_end(key)
+    while len(_kept_parts) > KEPT_PARTS:
+        _kept_parts.popitem(last=False)
 
 
 # --- 열람중 in shared rows -------------------------------------------------------------

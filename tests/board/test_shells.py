@@ -319,14 +319,17 @@ def test_a_comment_on_one_page_of_a_board_leaves_the_rows_of_its_other_pages_as_
 
 
 @pytest.mark.parametrize("reader", ["anonymous", "member"])
+@pytest.mark.parametrize("maker", ["another process", "this process"])
 def test_after_a_write_the_rows_one_article_put_together_serve_the_others_from_the_cache(
-    reader, monkeypatch, make_post, make_comment, make_user, django_assert_max_num_queries
+    reader, maker, monkeypatch, make_post, make_comment, make_user, django_assert_max_num_queries
 ):
     first, second, commented = make_post(title="첫 글"), make_post(title="둘째 글"), make_post(title="댓글 받을 글")
     client = member_client(make_user()) if reader == "member" else Client()
     read_twice(client, first.get_absolute_url(), second.get_absolute_url())
     make_comment(commented, body="새 댓글")
     client.get(first.get_absolute_url())  # puts the page's rows together again
+    if maker == "another process":
+        fragments._kept_parts.clear()  # this one keeps no copy of them
     reads = []
     real_get_many = fragments.cache.get_many
     monkeypatch.setattr(fragments.cache, "get_many", lambda keys, *a, **kw: reads.append(keys) or real_get_many(keys))
@@ -340,18 +343,56 @@ def test_after_a_write_the_rows_one_article_put_together_serve_the_others_from_t
     assert "열람중" not in row_of(response.content.decode(), "첫 글")
     # No row read (the only query on posts: the view count, where Redis does not keep it).
     assert not any('"board_post"."title"' in query["sql"] for query in captured.captured_queries)
-    # The page with its versions, then the page's rows and the sidebar in one read, then
-    # the versions of the posts on it: no page of ids, no row's part.
-    page_read, rows_read, versions_read = reads
+    on_page = {invalidation.version_key(invalidation.post_version(post.pk)) for post in (first, second, commented)}
+    page_read, *rest = reads
     assert any(
         key.startswith(pagecache.PAGE_KEY_PREFIX) or key.startswith(pagecache.MEMBER_PAGE_KEY_PREFIX)
         for key in page_read
     )
-    assert any(":board-page:ainews:1:" in key for key in rows_read)
-    assert set(invalidation.SIDEBAR_KEYS) <= set(rows_read)
-    on_page = {invalidation.version_key(invalidation.post_version(post.pk)) for post in (first, second, commented)}
+    if maker == "another process":
+        # The page with its versions, then the page's rows and the sidebar in one read, then
+        # the versions of the posts on it: no page of ids, no row's part.
+        rows_read, versions_read = rest
+        assert any(":board-page:ainews:1:" in key for key in rows_read)
+        assert set(invalidation.SIDEBAR_KEYS) <= set(rows_read)
+    else:
+        # The rows this process put together are its own copy: the versions of the posts on
+        # it and the sidebar in one read, and no rows read from the cache.
+        (versions_read,) = rest
+        assert set(invalidation.SIDEBAR_KEYS) <= set(versions_read)
+        versions_read = set(versions_read) - set(invalidation.SIDEBAR_KEYS)
     assert on_page <= set(versions_read)
     assert all(key.startswith(invalidation.VERSION_KEY_PREFIX) for key in versions_read)
+
+
+def test_a_process_never_shows_its_own_copy_of_rows_a_write_changed(
+    monkeypatch, make_post, make_comment, django_assert_max_num_queries
+):
+    """A page of rows this process kept (fragments.keep_part) is used only while its posts'
+    versions hold; after a comment, the rows another process put together since are read
+    from the cache, not made again, and this process's old copy is never shown."""
+    quiet, commented = make_post(title="조용한 글"), make_post(title="댓글 받을 글")
+    read_twice(Client(), "/b/ainews/")
+    make_comment(quiet, body="첫 댓글")
+    Client().get("/b/ainews/")  # the page's rows put together again, and kept here
+    before_the_write = dict(fragments._kept_parts)
+    assert any(":board-page:ainews:1:" in key for key in before_the_write)
+    make_comment(commented, body="새 댓글")
+    Client().get("/b/ainews/")  # "another process" puts them together again
+    fragments._kept_parts.clear()
+    fragments._kept_parts.update(before_the_write)  # this one still holds the rows from before
+    made = []
+    real_set = fragments.cache.set
+    monkeypatch.setattr(fragments.cache, "set", lambda key, *a, **kw: made.append(key) or real_set(key, *a, **kw))
+
+    with django_assert_max_num_queries(4) as captured:
+        response = Client().get("/b/ainews/")
+
+    assert 'title="댓글 1개"' in row_of(response.content.decode(), "댓글 받을 글")
+    assert not any(":board-page:" in key for key in made)  # not made again here
+    assert not any('"board_post"."title"' in query["sql"] for query in captured.captured_queries)
+    kept = [value for key, value in fragments._kept_parts.items() if ":board-page:ainews:1:" in key]
+    assert kept and all('title="댓글 1개"' in value[0][0] for value in kept)  # its copy follows
 
 
 def test_an_article_made_from_its_cached_shell_reads_the_sidebar_once(settings, monkeypatch, make_post):
