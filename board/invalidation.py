@@ -26,9 +26,9 @@ second one retires.
 |---|---|
 | post written or edited | its article and comments, its board's lists and listing, 홈/새글/검색 |
 | post deleted or moved | as written, plus the sidebar (인기글, 최근 댓글) |
-| post voted on | its row (its article takes its counts from it), its board's lists, 홈/새글/검색 |
+| post voted on | its row (its article takes its counts from it), its board's lists, 홈/새글/검색, the voter's votes |
 | comment written, edited, deleted | as a vote, plus its post's comments, 최근 댓글 (rebuilt by the writer at commit) |
-| comment 추천ed or un-추천ed | its post's comments only (its count, 베스트 댓글; lists show neither) |
+| comment 추천ed or un-추천ed | its post's comments (its count, 베스트 댓글; lists show neither), the voter's votes |
 | 말머리 added, renamed or removed | the menu (it keeps each board's 말머리), every page (rows show the name) |
 | post moved | as a post deleted, in both boards |
 | board added or renamed, its levels changed | the menu, every page |
@@ -165,10 +165,22 @@ def comment_votes_changed(post_id):
 def member_votes_key(member_id, post_id):
     """A member's votes on an article and its comments, as their pages show them pressed
     (memberslots.kept_votes): kept beside the cached page and read with it. Nothing forgets
-    it: the value carries the tokens of "all", the post's comments and its row it was read
-    under, so a vote (the row's or the comments' version moves) or a restore or an import
-    (every page retired) leaves an old value unused, even one written back late."""
+    it: the value carries the tokens of "all" and of the member's votes (member_votes_version)
+    it was read under, so a vote of theirs or a restore or an import (every page retired)
+    leaves an old value unused, even one written back late; other members' comments and
+    votes leave it as it is."""
     return f"member-votes:{member_id}:{post_id}"
+
+
+def member_votes_version(member_id):
+    """Everything a member has voted (추천/비추천 on posts, 댓글 추천): moved by each of
+    their votes and cancellations, nothing else."""
+    return f"member-votes:{member_id}"
+
+
+def member_votes_changed(member_id):
+    """The member voted or took a vote back: their kept votes (member_votes_key) are stale."""
+    _now_and_at_commit([member_votes_version(member_id)])
 
 
 def categories_changed():

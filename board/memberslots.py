@@ -246,31 +246,32 @@ MEMBER_VOTES_SECONDS = 600
 
 def kept_votes_keys(member_id, post_id):
     """What kept_votes reads in the page's lookup: the kept votes, and the version of the
-    post's row, which a vote on the post moves (the page itself does not depend on it)."""
+    member's votes, which each of their votes moves (the page itself does not depend on it)."""
     return (
         invalidation.member_votes_key(member_id, post_id),
-        invalidation.version_key(invalidation.post_version(post_id)),
+        invalidation.version_key(invalidation.member_votes_version(member_id)),
     )
 
 
 def kept_votes(request, post_id):
     """The member's votes on an article (models.member_votes), kept in the cache beside the
     page and read in its lookup (pagecache.lookup, `prefetch`): a member reading an article
-    again costs no query for them. Kept with the tokens of every page's version, of the
-    post's comments (a 댓글 추천 moves it) and of its row (a vote on the post moves it), as
-    the lookup read them: votes read from the rows just before one of the member's votes
-    committed, and kept just after it, are never used."""
-    key, row_version = kept_votes_keys(request.user.pk, post_id)
+    again costs no query for them, whatever others write to it meanwhile. Kept with the
+    tokens of every page's version and of the member's votes (each of their votes moves
+    it), as the lookup read them: votes read from the rows just before one of the member's
+    votes committed, and kept just after it, are never used."""
+    key, member_version = kept_votes_keys(request.user.pk, post_id)
     versions = getattr(request, "page_versions", None) or {}
     prefetched = getattr(request, "prefetched", {})
-    stamp = (
-        versions.get(invalidation.EVERYTHING),
-        versions.get(invalidation.comments_version(post_id)),
-        prefetched.get(row_version),
-    )
+    stamp = (versions.get(invalidation.EVERYTHING), prefetched.get(member_version))
     kept = prefetched.get(key)
     if kept is not None and None not in stamp and kept[0] == stamp:
         return kept[1]
+    if stamp[1] is None:
+        # Never set, or lost: started here, as the pages' versions are (cached_batch). If
+        # another process started it first, its token is unknown here and nothing is kept.
+        token = invalidation.new_version()
+        stamp = (stamp[0], token if cache.add(member_version, token, timeout=None) else None)
     votes = member_votes(request.user, post_id)
     if None not in stamp:
         cache.set(key, (stamp, votes), MEMBER_VOTES_SECONDS)

@@ -38,6 +38,7 @@ def cast_vote(*, user, post, value):
             # 추천 received earns the author points; a cancelled one takes them back.
             points.points_for_vote(post=post, change=ups)
             invalidation.post_counts_changed(post.pk, post.board.slug)
+            invalidation.member_votes_changed(user.pk)
             Post.objects.filter(pk=post.pk).update(**changes)  # last: see add_comment
     except IntegrityError:
         # A simultaneous request from the same member created the vote first: keep it.
@@ -62,5 +63,6 @@ def vote_comment(*, user, comment):
                 return True
             change, voted = F("upvote_count") + 1, True
         invalidation.comment_votes_changed(comment.post_id)
+        invalidation.member_votes_changed(user.pk)
         Comment.objects.filter(pk=comment.pk).update(upvote_count=change)  # last: see add_comment
     return voted

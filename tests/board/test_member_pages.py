@@ -264,6 +264,29 @@ def test_a_member_reading_an_article_again_asks_nothing_for_their_votes(
     assert re.search(r'class="comment-vote" aria-pressed="true">추천 <strong>1</strong>', page)
 
 
+def test_other_members_comments_and_votes_leave_a_members_kept_votes_in_use(
+    article, alice, bora, author, make_user, django_assert_max_num_queries
+):
+    authors_comment = Comment.objects.get(post=article, author=author)
+    services.cast_vote(user=bora, post=article, value=PostVote.UP)
+    services.vote_comment(user=bora, comment=authors_comment)
+    url = article.get_absolute_url()
+    client = member_client(bora)
+    shared_page(client, url)
+    carol = make_user("carol", nickname="캐럴")
+    services.cast_vote(user=carol, post=article, value=PostVote.UP)
+    services.vote_comment(user=carol, comment=authors_comment)
+    member_client(alice).post(f"{url}comments/", {"body": "앨리스의 새 댓글"})
+
+    with django_assert_max_num_queries(12) as captured:
+        page = client.get(url).content.decode()
+
+    assert vote_queries(captured) == []
+    assert "앨리스의 새 댓글" in page
+    assert re.search(r'vote-up" aria-pressed="true">추천 <strong data-count="up">2</strong>', page)
+    assert re.search(r'class="comment-vote" aria-pressed="true">추천 <strong>2</strong>', page)
+
+
 def test_a_members_kept_votes_follow_each_of_their_votes(article, alice, bora, author):
     authors_comment = Comment.objects.get(post=article, author=author)
     url = article.get_absolute_url()
