@@ -203,16 +203,11 @@ def prepare(response):
         position = match.end()
     pieces.append(content[position:])
     by_author = {}
-    for pk, (author_id, *_) in comments.items():
-        if pk in spans:
-            by_author.setdefault(author_id, []).append(pk)
+    for pk in spans:
+        by_author.setdefault(comments.get(pk, (None,))[0], []).append(pk)
     response.content = b"".join(pieces)
-    response.member_slots = {
-        **page,
-        "spans": spans,
-        "by_author": by_author,
-        "comment_votes": any(count and count[0] for _, _, *count in comments.values()),
-    }
+    votes = any(count and count[0] for _, _, *count in comments.values())
+    response.member_slots = {**page, "spans": spans, "by_author": by_author, "comment_votes": votes}
 
 
 def fill(request, response):
@@ -263,6 +258,9 @@ def kept_votes(request, post_id):
     key, member_version = kept_votes_keys(request.user.pk, post_id)
     versions = getattr(request, "page_versions", None) or {}
     prefetched = getattr(request, "prefetched", {})
+    if key not in prefetched and member_version not in prefetched:
+        # Not read with the page (pagecache.lookup_with_session did not know the member yet).
+        prefetched = cache.get_many([key, member_version])
     stamp = (versions.get(invalidation.EVERYTHING), prefetched.get(member_version))
     kept = prefetched.get(key)
     if kept is not None and None not in stamp and kept[0] == stamp:

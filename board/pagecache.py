@@ -31,6 +31,7 @@ each response has them filled in, and one whose token is stale gets them made ag
 refreshed part (a search, a sorted list) depends on that version like on any other.
 """
 
+import collections
 import functools
 import hashlib
 
@@ -72,16 +73,22 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
+            names = [name.format(**kwargs) for name in versions]
+            extra = refreshed[0].format(**kwargs) if refreshed else None
+            # A member's page is looked up with their session, in one round trip.
+            early = lookup_with_session(request, parameters, names, extra, votes_of and kwargs[votes_of])
             shared_by_members = shareable_by_members(request, parameters)
             if shared_by_members or cacheable(request, parameters):
                 request.member_slots = shared_by_members
                 prefix = MEMBER_PAGE_KEY_PREFIX if shared_by_members else PAGE_KEY_PREFIX
-                names = [name.format(**kwargs) for name in versions]
-                extra = refreshed[0].format(**kwargs) if refreshed else None
-                prefetch = ()
-                if shared_by_members and votes_of:
-                    prefetch = memberslots.kept_votes_keys(request.user.pk, kwargs[votes_of])
-                cached, key, current, token = lookup(request, names, prefix, extra, prefetch)
+                if shared_by_members and early is not None:
+                    cached, key, current, token = early
+                    remember_member(request, votes_of and kwargs[votes_of])
+                else:
+                    prefetch = ()
+                    if shared_by_members and votes_of:
+                        prefetch = memberslots.kept_votes_keys(request.user.pk, kwargs[votes_of])
+                    cached, key, current, token = lookup(request, names, prefix, extra, prefetch)
                 if current is not None:
                     # The parts of the page (fragments.py) are cached under the same versions.
                     request.page_versions = dict(zip((invalidation.EVERYTHING, *names), current, strict=True))
@@ -157,6 +164,56 @@ def shareable_by_members(request, parameters=("page",)):
     if confirmation.session_awaits_confirmation(request):
         return False
     return len(get_messages(request)) == 0
+
+
+# Which member a session is (a hint, per process): their kept votes (memberslots) are read
+# with the page before the session says who is asking, and used only if it was them.
+_member_of_session = collections.OrderedDict()
+MEMBERS_REMEMBERED = 4096
+
+
+def lookup_with_session(request, parameters, names, extra, post_id):
+    """For a GET that can only be a member's shared page (a session cookie, the page's own
+    parameters): lookup() with the member's session read in the same round trip, and put
+    where the session would have read it (django.contrib.sessions' cached_db keeps it in
+    the same cache); with it, the member's kept votes on the article `post_id` when this
+    process knows whose session it is. None where that does not apply; the session is then
+    read as usual."""
+    session = getattr(request, "session", None)
+    session_key = getattr(session, "session_key", None)
+    if (
+        session_key is None
+        or request.method != "GET"
+        or not settings.BOARD_PAGE_CACHE_SECONDS
+        or settings.SESSION_ENGINE != "django.contrib.sessions.backends.cached_db"
+        or settings.SESSION_CACHE_ALIAS != "default"
+        or hasattr(session, "_session_cache")
+        or not set(request.GET) <= set(parameters)
+    ):
+        return None
+    session_cache_key = session.cache_key_prefix + session_key
+    member_id = _member_of_session.get(session_key)
+    prefetch = (session_cache_key,)
+    if post_id and member_id is not None:
+        prefetch += memberslots.kept_votes_keys(member_id, post_id)
+    found = lookup(request, names, MEMBER_PAGE_KEY_PREFIX, extra, prefetch)
+    data = request.prefetched.pop(session_cache_key, None)
+    if data is not None:
+        session._session_cache = data  # what cached_db's load() returns when the cache holds it
+    request.prefetched_for = member_id
+    return found
+
+
+def remember_member(request, post_id):
+    """After lookup_with_session, once the session said who is asking: their kept votes
+    read with the page are theirs only if the hint was right; this process remembers whose
+    session it is for the next page."""
+    member_id = request.user.pk
+    if request.prefetched_for != member_id:
+        request.prefetched = {}
+        _member_of_session[request.session.session_key] = member_id
+        while len(_member_of_session) > MEMBERS_REMEMBERED:
+            _member_of_session.popitem(last=False)
 
 
 def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None, prefetch=()):

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from board import invalidation, memberslots, services
+from board import invalidation, memberslots, pagecache, services
 from board.models import Comment, Post, PostVote
 from tests.conftest import main_text, member_client, shared_page
 
@@ -376,3 +376,49 @@ def test_a_prepared_page_fills_each_member_as_filling_every_slot_did(
     own_reply = comment_controls(prepared["bora"], "보라의 답글")
     assert "삭제" in own_reply and "신고" not in own_reply
     assert "신고" in comment_controls(prepared["carol"], "보라의 답글")
+
+
+def test_a_members_page_is_read_with_their_session_in_one_round_trip(article, bora, monkeypatch):
+    client = member_client(bora)
+    shared_page(client, "/b/ainews/")
+    reads, inside = [], []
+    real_get, real_get_many = cache.get, cache.get_many
+
+    def get(key, *args, **kwargs):
+        if not inside:  # a backend's get_many may ask get for each key
+            reads.append([key])
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        inside.append(1)
+        try:
+            return real_get_many(keys)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+
+    response = client.get("/b/ainews/")
+
+    assert response["X-Page-Cache"] == "hit" and "<strong>보라</strong>님" in response.content.decode()
+    (read,) = [keys for keys in reads if any("sessions" in key for key in keys)]
+    assert any(key.startswith(pagecache.MEMBER_PAGE_KEY_PREFIX) for key in read)  # with the page
+
+
+def test_votes_read_with_the_page_for_the_wrong_member_are_never_shown(article, alice, bora):
+    """The page's lookup reads the kept votes of the member this process last saw with the
+    session (a hint); a wrong hint must not show that member's votes to another."""
+    url = article.get_absolute_url()
+    services.cast_vote(user=alice, post=article, value=PostVote.UP)
+    as_alice, as_bora = member_client(alice), member_client(bora)
+    shared_page(as_alice, url)
+    assert re.search(r'vote-up" aria-pressed="true">', as_alice.get(url).content.decode())
+    pagecache._member_of_session[as_bora.session.session_key] = alice.pk  # a wrong hint
+
+    page = as_bora.get(url).content.decode()
+
+    assert "<strong>보라</strong>님" in page
+    assert re.search(r'vote-up" aria-pressed="false">', page)
+    assert pagecache._member_of_session[as_bora.session.session_key] == bora.pk
