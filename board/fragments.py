@@ -123,7 +123,7 @@ def part_and_sidebar(request, part):
         version_keys = [invalidation.version_key(version) for version in kept[1]]
         found = cache.get_many([*version_keys, *invalidation.SIDEBAR_KEYS])
         current = current_tokens(request, kept[1], found)
-        if current == kept[1]:
+        if current == kept[1] and time.time() - kept[2] < settings.BOARD_PAGE_CACHE_SECONDS:
             _kept_parts.move_to_end(key)
             return kept[0], sidebar_values(found)
         stored = cache.get(key)  # another process may have made it again already
@@ -150,8 +150,9 @@ def part_and_sidebar(request, part):
         value, depends = part.render(stored[0] if stored is not None else None)
         tokens = {version: request.page_versions.get(version) for version in depends}
         if None not in tokens.values():  # a version another process has just started: not kept
-            cache.set(key, (value, tokens), settings.BOARD_PAGE_CACHE_SECONDS)
-            keep_part(key, (value, tokens))
+            entry = (value, tokens, time.time())  # when: a kept copy lasts no longer than the cache's
+            cache.set(key, entry, settings.BOARD_PAGE_CACHE_SECONDS)
+            keep_part(key, entry)
     finally:
         if making:
             cache.delete(making)
@@ -200,13 +201,18 @@ def current_tokens(request, versions, found):
 # A page of rows, once read or made, is also kept in the process that did (the last
 # KEPT_PARTS of them): a page that finds its rows' board written to since then reads its
 # posts' versions and the sidebar, and uses the copy if none of its posts moved, instead
-# of reading and unpickling the rows from the cache as well. A copy is used under the same
-# rule as the cache's: only while every version it was made under still has its token.
+# of reading and unpickling the rows from the cache as well. A copy is used under the
+# cache's rules: while every version it was made under still has its token, and no longer
+# than BOARD_PAGE_CACHE_SECONDS after it was made (what no version follows, such as the
+# list's view counts, the N badge and today's times, is made again as often as before).
 KEPT_PARTS = 128
 _kept_parts = collections.OrderedDict()
 
 
 def keep_part(key, value):
+    """Keep (value, tokens, when it was made); one stored before parts carried the time is not."""
+    if len(value) < 3:
+        return
     _kept_parts[key] = value
     _kept_parts.move_to_end(key)
     while len(_kept_parts) > KEPT_PARTS:

@@ -45,7 +45,9 @@ from accounts import confirmation
 from . import fragments, invalidation, memberslots
 
 PAGE_KEY_PREFIX = "pagecache:page:"
-MEMBER_PAGE_KEY_PREFIX = "pagecache:member:"
+# ":2": since pages are stored with their comments' slots prepared (memberslots.prepare);
+# a worker from before would find no comment slots to fill in them during a deploy.
+MEMBER_PAGE_KEY_PREFIX = "pagecache:member:2:"
 
 
 def placeholder(name):

@@ -211,8 +211,12 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # The menu and sidebar are cached; each test starts from an empty cache.
+    # The menu and sidebar are cached; each test starts from an empty cache, and with no
+    # page of rows kept in the process (board/fragments.py) from another test.
+    from board import fragments
+
     cache.clear()
+    fragments._kept_parts.clear()
     yield
     cache.clear()
 

@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from config.postgresql.base import TRUSTED_SECONDS
+
 pytestmark = [
     pytest.mark.pg_redis,
     pytest.mark.django_db(transaction=True),
@@ -46,6 +48,17 @@ def test_an_idle_healthy_connection_is_kept_without_asking_the_server(monkeypatc
     assert asked == []  # no SELECT 1
     monkeypatch.undo()
     assert backend_pid() == pid
+
+
+def test_a_connection_not_checked_for_a_while_is_asked_again(monkeypatch):
+    backend_pid()
+    connection.checked_at -= TRUSTED_SECONDS + 1  # a host that rebooted would tell nothing
+    asked = []
+    real_cursor = connection.connection.cursor
+    monkeypatch.setattr(connection.connection, "cursor", lambda *a, **k: asked.append(1) or real_cursor(*a, **k))
+    start_request()
+    connection.close_if_health_check_failed()
+    assert asked == [1]  # SELECT 1
 
 
 def test_a_connection_the_server_ended_is_opened_again_before_the_request(board):

@@ -270,17 +270,21 @@ def comment_page(post, request, *, show_hidden):
     shown = Comment.objects.filter(post=post).shown_on_article(show_hidden=show_hidden)
     ordered = shown.select_related("author").in_thread_order()
     offset = (requested - 1) * per_page
-    # Made again after every comment on the post: its SQL is compiled once (config/precompiled.py).
-    rows = compiled_objects(
-        f"comment-page:{int(show_hidden)}:{offset}:{per_page}",
-        lambda pk: (
-            Comment.objects.filter(post_id=pk)
-            .shown_on_article(show_hidden=show_hidden)
-            .select_related("author")
-            .in_thread_order()[offset : offset + per_page + 1]
-        ),
-        [post.pk],
-    )
+    if offset == 0:
+        # The first page is made again after every comment on the post: its SQL is compiled
+        # once (config/precompiled.py). Not the others: each ?cpage= would be a query kept.
+        rows = compiled_objects(
+            f"comment-page:{int(show_hidden)}:{per_page}",
+            lambda pk: (
+                Comment.objects.filter(post_id=pk)
+                .shown_on_article(show_hidden=show_hidden)
+                .select_related("author")
+                .in_thread_order()[: per_page + 1]
+            ),
+            [post.pk],
+        )
+    else:
+        rows = list(ordered[offset : offset + per_page + 1])
     total = len(rows) if requested == 1 and len(rows) <= per_page else shown.count()
     pager = Pager.for_total(requested, total, per_page)
     if pager.number != requested:  # a page past the end: the last one

@@ -395,6 +395,28 @@ def test_a_process_never_shows_its_own_copy_of_rows_a_write_changed(
     assert kept and all('title="댓글 1개"' in value[0][0] for value in kept)  # its copy follows
 
 
+def test_a_kept_copy_of_rows_lasts_no_longer_than_the_cache_keeps_them(make_post, make_comment, settings):
+    """What no version follows (a row's view count, the N badge, today's times) is made
+    again as often as the cache's copy is: a process's copy expires with it."""
+    make_post(title="원래 제목")
+    other = make_post(title="다른 글")
+    read_twice(Client(), "/b/ainews/")
+    make_comment(other, body="댓글")
+    Client().get("/b/ainews/")  # the rows made again, and kept here
+    key = next(key for key in fragments._kept_parts if ":board-page:ainews:1:" in key)
+    (rows_html, *rest), tokens, made = fragments._kept_parts[key]
+    marked = (rows_html.replace("원래 제목", "이 프로세스의 사본"), *rest)
+
+    def read_after_a_write_elsewhere(made_at):
+        fragments._kept_parts[key] = (marked, tokens, made_at)
+        invalidation._apply([invalidation.board_version("ainews")])  # no post of the page moved
+        return Client().get("/b/ainews/").content.decode()
+
+    assert "이 프로세스의 사본" in read_after_a_write_elsewhere(made)
+    expired = read_after_a_write_elsewhere(made - settings.BOARD_PAGE_CACHE_SECONDS - 1)
+    assert "이 프로세스의 사본" not in expired and "원래 제목" in expired
+
+
 def test_an_article_made_from_its_cached_shell_reads_the_sidebar_once(settings, monkeypatch, make_post):
     # What the first reader after the page itself left the cache (evicted, or the
     # benchmark's uncached reads) costs: the shell and the rows from the cache, the sidebar
