@@ -9,7 +9,9 @@ from config.postgresql.base import TRUSTED_SECONDS
 
 pytestmark = [
     pytest.mark.pg_redis,
-    pytest.mark.django_db(transaction=True),
+    # Committed rows, as the other transactional tests keep them (serialized_rollback): a flush
+    # without it would leave the next one to restore rows that exist already.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
