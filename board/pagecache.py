@@ -85,7 +85,7 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
                 prefix = MEMBER_PAGE_KEY_PREFIX if shared_by_members else PAGE_KEY_PREFIX
                 if shared_by_members and early is not None:
                     cached, key, current, token = early
-                    remember_member(request, votes_of and kwargs[votes_of])
+                    remember_member(request)
                 else:
                     prefetch = ()
                     if shared_by_members and votes_of:
@@ -206,7 +206,7 @@ def lookup_with_session(request, parameters, names, extra, post_id):
     return found
 
 
-def remember_member(request, post_id):
+def remember_member(request):
     """After lookup_with_session, once the session said who is asking: their kept votes
     read with the page are theirs only if the hint was right; this process remembers whose
     session it is for the next page."""
