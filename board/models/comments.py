@@ -50,11 +50,10 @@ class CommentQuerySet(models.QuerySet):
         replies_shown = Comment.objects.filter(shown, parent=OuterRef("pk"))
         return self.filter(shown | Q(parent__isnull=True) & Exists(replies_shown))
 
-    def position_of(self, comment):
-        """How many of these rows come before `comment` in thread order."""
-        thread = comment.parent_id or comment.pk
-        before = Q(thread__lt=thread) | Q(thread=thread, id__lt=comment.pk)
-        return self.annotate(thread=Coalesce("parent_id", "id")).filter(before).count()
+    def before_in_thread(self, thread, comment_id):
+        """These rows before comment `comment_id` of `thread` (its top-level comment's id)."""
+        before = Q(thread__lt=thread) | Q(thread=thread, id__lt=comment_id)
+        return self.annotate(thread=Coalesce("parent_id", "id")).filter(before)
 
     def recent(self):
         return self.on_visible_posts().open_to_all().select_related("post__board", "author").order_by("-id")

@@ -38,7 +38,8 @@ def unindex(*, post_ids=(), comment_ids=()):
 def _replace(table, key, columns, keys, rows, fresh):
     if not keys:
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Inside the writer's transaction, without a savepoint: the index stands or falls with it.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if not fresh:
             for start in range(0, len(keys), 900):  # SQLite caps the number of parameters
                 chunk = keys[start : start + 900]

@@ -41,7 +41,7 @@ def add_comment(*, post, author, body, parent=None, created_at=None, submission_
                 post_id=post.pk,
                 comment_id=comment.pk,
             )
-            search.index_comments([comment])
+            search.index_comments([comment], fresh=True)  # a new comment has no index row to replace
             _comment_changed(post.pk, post.board.slug)
             notifying.notify_comment(comment=comment, post=post, mentioned=notifying.mentioned(mentions, found))
             # Last, so the post's row (which every reader's view count also updates) stays

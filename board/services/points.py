@@ -21,10 +21,11 @@ from accounts.models import PointEntry
 def award_points(*, member_id, amount, reason, post_id=None, comment_id=None, memo=""):
     """Add (or with a negative amount take) points, with the history row. Returns the row,
     or None when there is nothing to record (no member, a zero amount). Inside the caller's
-    transaction when there is one: the points stand or fall with the write that earned them."""
+    transaction when there is one: the points stand or fall with the write that earned them
+    (no savepoint of their own: two statements fewer on every comment and 추천)."""
     if member_id is None or not amount:
         return None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         entry = PointEntry.objects.create(
             member_id=member_id, amount=amount, reason=reason, post_id=post_id, comment_id=comment_id, memo=memo
         )

@@ -85,7 +85,7 @@ def create_post(
                 reason=PointEntry.POST,
                 post_id=post.pk,
             )
-            search.index_posts([post])
+            search.index_posts([post], fresh=True)
             invalidation.post_changed(post.pk, board.slug)
             if found:
                 notifying.notify_mentions(post=post, mentioned=notifying.mentioned(mentions, found))

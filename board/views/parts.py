@@ -267,9 +267,15 @@ def comment_page(post, request, *, show_hidden):
     requested = parse_page_number(request.GET.get("cpage"))
     if post.comment_count == 0 and not show_hidden:
         return Pager.for_total(1, 0, per_page), [], []  # no visible comment, so no placeholder either
-    shown = Comment.objects.filter(post=post).shown_on_article(show_hidden=show_hidden)
-    ordered = shown.select_related("author").in_thread_order()
     offset = (requested - 1) * per_page
+
+    # Built only where used: the first page of a short thread needs neither.
+    def shown():
+        return Comment.objects.filter(post=post).shown_on_article(show_hidden=show_hidden)
+
+    def ordered():
+        return shown().select_related("author").in_thread_order()
+
     if offset == 0:
         # The first page is made again after every comment on the post: its SQL is compiled
         # once (config/precompiled.py). Not the others: each ?cpage= would be a query kept.
@@ -284,11 +290,11 @@ def comment_page(post, request, *, show_hidden):
             [post.pk],
         )
     else:
-        rows = list(ordered[offset : offset + per_page + 1])
-    total = len(rows) if requested == 1 and len(rows) <= per_page else shown.count()
+        rows = list(ordered()[offset : offset + per_page + 1])
+    total = len(rows) if requested == 1 and len(rows) <= per_page else shown().count()
     pager = Pager.for_total(requested, total, per_page)
     if pager.number != requested:  # a page past the end: the last one
-        rows = list(ordered[pager.offset : pager.offset + per_page])
+        rows = list(ordered()[pager.offset : pager.offset + per_page])
     rows = rows[:per_page]
     whole = rows if total <= per_page else None
     return pager, thread_page(rows, show_hidden=show_hidden), whole
