@@ -139,10 +139,11 @@ def _post_versions(post_id, board_slugs):
     return [post_version(post_id), article_version(post_id), comments_version(post_id), *boards, SITE]
 
 
-def post_counts_changed(post_id, board_slug):
+def post_counts_changed(post_id, board_slug, *, voter_id=None):
     """A post's 추천/비추천 counts moved: its row (which its article takes its counts from),
-    not its article's text or what its board lists."""
-    _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE])
+    not its article's text or what its board lists. `voter_id`: the member whose vote it was,
+    whose kept votes (member_votes_version) move in the same round trip."""
+    _now_and_at_commit([post_version(post_id), board_version(board_slug), SITE, *_voter(voter_id)])
 
 
 def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
@@ -157,9 +158,10 @@ def comment_changed(post_id, board_slug, *, rebuild_recent_comments):
     transaction.on_commit(lambda: (rebuild_recent_comments(), _apply(versions)), robust=True)
 
 
-def comment_votes_changed(post_id):
-    """A comment's 추천 count moved: only the article's comments show it (and 베스트 댓글)."""
-    _now_and_at_commit([comments_version(post_id)])
+def comment_votes_changed(post_id, *, voter_id=None):
+    """A comment's 추천 count moved: only the article's comments show it (and 베스트 댓글).
+    `voter_id` as for post_counts_changed."""
+    _now_and_at_commit([comments_version(post_id), *_voter(voter_id)])
 
 
 def member_votes_key(member_id, post_id):
@@ -178,9 +180,9 @@ def member_votes_version(member_id):
     return f"member-votes:{member_id}"
 
 
-def member_votes_changed(member_id):
+def _voter(member_id):
     """The member voted or took a vote back: their kept votes (member_votes_key) are stale."""
-    _now_and_at_commit([member_votes_version(member_id)])
+    return [member_votes_version(member_id)] if member_id is not None else []
 
 
 def categories_changed():

@@ -37,8 +37,7 @@ def cast_vote(*, user, post, value):
                 ups = 1 if value == PostVote.UP else -1
             # 추천 received earns the author points; a cancelled one takes them back.
             points.points_for_vote(post=post, change=ups)
-            invalidation.post_counts_changed(post.pk, post.board.slug)
-            invalidation.member_votes_changed(user.pk)
+            invalidation.post_counts_changed(post.pk, post.board.slug, voter_id=user.pk)
             Post.objects.filter(pk=post.pk).update(**changes)  # last: see add_comment
     except IntegrityError:
         # A simultaneous request from the same member created the vote first: keep it.
@@ -62,7 +61,6 @@ def vote_comment(*, user, comment):
                 # The same member's simultaneous press created (and counted) it first.
                 return True
             change, voted = F("upvote_count") + 1, True
-        invalidation.comment_votes_changed(comment.post_id)
-        invalidation.member_votes_changed(user.pk)
+        invalidation.comment_votes_changed(comment.post_id, voter_id=user.pk)
         Comment.objects.filter(pk=comment.pk).update(upvote_count=change)  # last: see add_comment
     return voted

@@ -4,9 +4,12 @@ shown in it, the edit form's image list, and the same 원문 posted twice."""
 
 import io
 import re
+import socket
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +17,7 @@ from django.utils import timezone
 
 from board import ratelimit, services, source_urls
 from board.models import PendingImage, Post, PostImage
+from config.redis_cache import ReusingRedisCache
 from tests.conftest import image_file, main_text, page_text
 
 WRITE = "/b/ainews/write/"
@@ -113,6 +117,29 @@ def test_counted_write_gives_its_slot_back_when_refused_or_when_the_write_fails(
     settings.BOARD_RATE_LIMITS = {**settings.BOARD_RATE_LIMITS, "post": (2, 600)}
     with ratelimit.counted_write("post", 7):
         pass  # the three refusals took nothing: the second slot is free
+
+
+@pytest.mark.redis
+def test_a_rate_limit_counts_in_redis_with_its_window_as_expiry(settings, mid_window):
+    settings.BOARD_RATE_LIMITS = {**settings.BOARD_RATE_LIMITS, "post": (2, 600)}
+    key = ratelimit._window("post", 8)[-1]
+
+    assert [ratelimit.seconds_until_allowed("post", 8) for _ in range(3)] == [0, 0, 570]
+    assert cache.get(key) == 3
+    client = cache._cache.get_client(write=True)
+    assert 600 < client.ttl(cache.make_and_validate_key(key)) <= 605  # the window, and 5 s
+
+
+@pytest.mark.redis
+def test_a_rate_limit_lets_members_write_when_redis_does_not_answer(settings, mid_window):
+    settings.BOARD_RATE_LIMITS = {**settings.BOARD_RATE_LIMITS, "post": (1, 600)}
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # nothing listens there once the socket is closed
+    unreachable = ReusingRedisCache(f"redis://127.0.0.1:{port}/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    with patch.object(ratelimit, "cache", unreachable):
+        assert [ratelimit.seconds_until_allowed("post", 9) for _ in range(3)] == [0, 0, 0]
+    assert not unreachable.available()  # the breaker opened: later counts skip Redis
 
 
 # --- 2. Pictures across 미리보기, [이미지N] in it, the preview where the member looks -----
