@@ -1,7 +1,9 @@
 """Parts of shared pages cached on their own (board/fragments.py): a write makes again only
 the parts it changed, and every page still shows the change at once."""
 
+import errno
 import re
+import shutil
 
 import pytest
 from django.test import Client
@@ -204,6 +206,37 @@ def test_the_file_cache_reads_back_what_it_wrote_at_its_faster_compression(tmp_p
 
     assert files.get("page") == (("version",), page)
     assert sum(path.stat().st_size for path in tmp_path.glob("*.djcache")) < len(page.encode()) / 20
+
+
+def test_the_file_cache_replaces_an_entry_whole_and_leaves_no_file_behind(tmp_path):
+    from config.redis_cache import FailSoftFileBasedCache
+
+    folder = tmp_path / "cache"
+    files = FailSoftFileBasedCache(str(folder), {})
+    files.set("version", "first", None)
+    files.set("version", "second", None)
+    assert files.get("version") == "second"
+    assert [path.suffix for path in folder.iterdir()] == [".djcache"]  # no temporary file left
+
+    shutil.rmtree(folder)  # the cache cleared by hand while the site runs
+    files.set("version", "third", None)
+    assert files.get("version") == "third"
+
+
+def test_a_file_cache_that_cannot_write_keeps_the_entry_it_had(tmp_path, monkeypatch):
+    from config.redis_cache import FailSoftFileBasedCache
+
+    files = FailSoftFileBasedCache(str(tmp_path), {})
+    files.set("version", "kept", None)
+
+    def full_disk(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "_write_content", full_disk)
+    files.set("version", "lost", None)  # skipped, not an error page
+    monkeypatch.undo()
+    assert FailSoftFileBasedCache(str(tmp_path), {}).get("version") == "kept"  # another worker's read
+    assert [path.suffix for path in tmp_path.iterdir()] == [".djcache"]
 
 
 def test_a_malformed_comment_page_is_the_first_page_and_shares_its_part(make_post, make_comment):
