@@ -119,6 +119,11 @@ else:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # The same backend, checking a kept connection without a round trip (config/postgresql).
         DATABASES["default"]["ENGINE"] = "config.postgresql"
+        # A statement run five times on a connection is prepared: the server plans it once,
+        # not on every run (planning was most of its CPU for a comment: 5–6 ms → 2.9 ms).
+        # Off (0) behind a pooler in transaction mode that cannot keep prepared statements.
+        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+            DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     # pg_trgm ignores Hangul in the C locale; template0 takes the cluster's UTF-8 locale.
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
 

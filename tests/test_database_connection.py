@@ -1,5 +1,6 @@
 """A kept PostgreSQL connection is checked before a request's first query without a round
-trip (config/postgresql), and one the server has closed is still opened again."""
+trip (config/postgresql), and one the server has closed is still opened again; the
+statements it runs again and again are prepared, planned once."""
 
 import pytest
 from django.db import connection
@@ -71,3 +72,15 @@ def test_a_connection_the_server_ended_is_opened_again_before_the_request(board)
     assert response.status_code == 200
     assert "AI 뉴스" in response.content.decode()
     assert backend_pid() != pid
+
+
+def test_a_lookup_every_request_makes_is_prepared_on_its_connection(make_user):
+    member = make_user()
+    reader = Client()
+    reader.force_login(member)
+    for _ in range(6):
+        assert reader.get("/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "accounts_user"' in statement for statement in prepared), prepared
