@@ -268,15 +268,15 @@ def _count_in_database(post_id):
     never a post, comment or vote.
     """
     table = connection.ops.quote_name(Post._meta.db_table)
-    update = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count"  # noqa: S608
+    quick, evaluated = "", ""
+    if connection.vendor == "postgresql":
+        # One statement, so one implicit transaction (and one round trip) that the local
+        # setting applies to; the setting is read at the commit. Prepared statements
+        # (server-side parameters) take one statement only, so no "SET LOCAL …; UPDATE".
+        quick = "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)) "
+        evaluated = " AND EXISTS (SELECT 1 FROM quick)"
+    update = f"{quick}UPDATE {table} SET view_count = view_count + 1 WHERE id = %s{evaluated} RETURNING view_count"  # noqa: S608
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One message, so one implicit transaction that SET LOCAL applies to, and one
-            # round trip. (Django's psycopg cursors bind on the client, which allows two
-            # statements with parameters.)
-            cursor.execute(f"SET LOCAL synchronous_commit TO OFF; {update}", [post_id])
-            cursor.nextset()
-        else:
-            cursor.execute(update, [post_id])
+        cursor.execute(update, [post_id])
         row = cursor.fetchone()
     return row[0] if row else None

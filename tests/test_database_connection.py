@@ -84,3 +84,19 @@ def test_a_lookup_every_request_makes_is_prepared_on_its_connection(make_user):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('FROM "accounts_user"' in statement for statement in prepared), prepared
+
+
+def test_a_view_counted_in_the_database_commits_without_waiting_for_the_disk(make_post):
+    from django.db import transaction
+
+    from board import viewcounts
+
+    post = make_post()
+    with transaction.atomic():
+        assert viewcounts._count_in_database(post.pk) == post.view_count + 1
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "off"  # for this transaction only
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
