@@ -36,9 +36,9 @@ def _window(action, user_id):
 
 
 def _increment(key, window):
-    if hasattr(cache, "count"):  # Redis (config/redis_cache.py): one round trip
+    if hasattr(cache, "count"):  # the site's caches (config/redis_cache.py): one step
         return cache.count(key, window + 5)
-    cache.add(key, 0, timeout=window + 5)
+    cache.add(key, 0, timeout=window + 5)  # runserver's local memory
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
@@ -46,7 +46,10 @@ def _increment(key, window):
         return 1
 
 
-def _give_back(key):
+def _give_back(key, window):
+    if hasattr(cache, "count"):  # a counter gone with its window comes back below 0, unused
+        cache.count(key, window + 5, delta=-1)
+        return
     try:
         cache.decr(key)
     except ValueError:  # the window has ended meanwhile: nothing left to give back
@@ -69,13 +72,13 @@ class Slot:
     """A slot taken by counted_write; give_back() when the write turns out not to be a new
     one (the same form sent twice)."""
 
-    def __init__(self, key):
-        self.key, self.given_back = key, False
+    def __init__(self, key, window):
+        self.key, self.window, self.given_back = key, window, False
 
     def give_back(self):
         if not self.given_back:
             self.given_back = True
-            _give_back(self.key)
+            _give_back(self.key, self.window)
 
 
 @contextmanager
@@ -86,9 +89,9 @@ def counted_write(action, user_id):
     that fails inside the block."""
     limit, window, now, bucket, key = _window(action, user_id)
     if _increment(key, window) > limit:
-        _give_back(key)
+        _give_back(key, window)
         raise RateLimited(max(1, math.ceil((bucket + 1) * window - now)))
-    slot = Slot(key)
+    slot = Slot(key, window)
     try:
         yield slot
     except BaseException:

@@ -24,6 +24,7 @@ operation on a cached page (cProfile).
 """
 
 import contextlib
+import fcntl
 import logging
 import os
 import pickle
@@ -226,10 +227,34 @@ class QuickFileBasedCache(FileBasedCache):
                 os.remove(tmp_path)
             raise
 
+    COUNT_LOCKS = 16
+
+    def count(self, key, timeout, delta=1):
+        """As the Redis cache's count: the counter moved by `delta`, made from 0 if missing.
+        One process at a time for a key (an advisory lock on one of COUNT_LOCKS files in the
+        folder): Django's add then incr from several workers could lose counts, and since set
+        removes the old entry before renaming the new one in, a counter read in between would
+        look missing and start again from 0."""
+        stripe = int(os.path.basename(self._key_to_file(key))[:8], 16) % self.COUNT_LOCKS
+        path = os.path.join(self._dir, f".count-{stripe}.lock")
+        try:
+            lock = open(path, "a")  # noqa: SIM115 - closed by the with below
+        except FileNotFoundError:  # the folder was removed
+            self._createdir()
+            lock = open(path, "a")  # noqa: SIM115
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            value = (self.get(key) or 0) + delta
+            self.set(key, value, timeout)
+        return value
+
 
 # Django's file cache raises OSError when the disk is full or the folder unwritable.
 class FailSoftFileBasedCache(FailSoftMixin, QuickFileBasedCache):
     down_errors = (OSError, EOFError)
+
+    def count(self, key, timeout, delta=1):
+        return self._guard(lambda: super(FailSoftFileBasedCache, self).count(key, timeout, delta), 1)
 
 
 class ReusingClient(RedisCacheClient):
@@ -268,16 +293,18 @@ class ReusingRedisCache(FailSoftMixin, RedisCache):
             breaker.failed(error)
             raise CacheUnavailable(str(error)) from error
 
-    def count(self, key, timeout):
-        """Add one to the counter at `key`, made (from 0, expiring after `timeout` seconds)
-        if it is missing, in one round trip: Django's add then incr take three (its incr asks
-        whether the key exists first). A Redis that cannot be reached counts nothing: 1."""
+    def count(self, key, timeout, delta=1):
+        """The counter at `key` moved by `delta` (the rate limits), made from 0, expiring after
+        `timeout` seconds, if it is missing: one round trip, where Django's add then incr take
+        three (its incr asks whether the key exists first). A Redis that cannot be reached
+        counts nothing: 1."""
         key = self.make_and_validate_key(key)
 
         def command():
-            pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+            # MULTI: the key cannot expire between the two, leaving a counter with no expiry.
+            pipeline = self._cache.get_client(key, write=True).pipeline(transaction=True)
             pipeline.set(key, 0, ex=timeout, nx=True)
-            pipeline.incr(key)
+            pipeline.incrby(key, delta)
             return pipeline.execute()[1]
 
         return self._guard(command, 1)

@@ -123,7 +123,9 @@ else:
         # not on every run (planning was most of its CPU for a comment: 5–6 ms → 2.9 ms).
         # Off (0) behind a pooler in transaction mode that cannot keep prepared statements.
         if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-            DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+            options = DATABASES["default"].setdefault("OPTIONS", {})
+            options.setdefault("server_side_binding", True)
+            options.setdefault("prepare_threshold", 5)
     # pg_trgm ignores Hangul in the C locale; template0 takes the cluster's UTF-8 locale.
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
 

@@ -12,6 +12,8 @@ from accounts.models import User
 from .. import invalidation, search
 from ..models import Board, Comment, ModerationLog, Post, Report
 
+RESTORE_SLICE = 5000  # ids per query when a member's hidden writing is indexed again
+
 
 def hide_post(*, post, moderator=None, reason="", action="hide_post"):
     """Take a post off every list, page, feed and search. Returns False if already hidden."""
@@ -203,8 +205,10 @@ def restore_member_content(*, user, moderator, reason=""):
             Post.objects.filter(pk=post_id).update(comment_count=F("comment_count") + n)
         comment_ids = list(comments.values_list("id", flat=True))
         comments.update(is_hidden=False, hidden_by_ban=False)
-        search.index_posts(Post.objects.filter(id__in=post_ids))
-        search.index_comments(Comment.objects.filter(id__in=comment_ids))
+        # In slices: a query takes at most 65,535 parameters on PostgreSQL (32,766 on SQLite).
+        for start in range(0, max(len(post_ids), len(comment_ids)), RESTORE_SLICE):
+            search.index_posts(Post.objects.filter(id__in=post_ids[start : start + RESTORE_SLICE]))
+            search.index_comments(Comment.objects.filter(id__in=comment_ids[start : start + RESTORE_SLICE]))
         invalidation.member_changed()
         summary = f"글 {len(post_ids)}개, 댓글 {len(comment_ids)}개 복원"
         log_moderation(

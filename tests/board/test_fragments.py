@@ -2,6 +2,7 @@
 the parts it changed, and every page still shows the change at once."""
 
 import errno
+import multiprocessing
 import re
 import shutil
 
@@ -237,6 +238,30 @@ def test_a_file_cache_that_cannot_write_keeps_the_entry_it_had(tmp_path, monkeyp
     monkeypatch.undo()
     assert FailSoftFileBasedCache(str(tmp_path), {}).get("version") == "kept"  # another worker's read
     assert [path.suffix for path in tmp_path.iterdir()] == [".djcache"]
+
+
+def _count_in_a_worker(folder, times):
+    from config.redis_cache import FailSoftFileBasedCache
+
+    files = FailSoftFileBasedCache(folder, {})
+    for _ in range(times):
+        files.count("ratelimit:comment:7:1", 60)
+
+
+def test_the_file_cache_loses_no_count_to_workers_counting_at_once(tmp_path):
+    from config.redis_cache import FailSoftFileBasedCache
+
+    workers = [
+        multiprocessing.get_context("fork").Process(target=_count_in_a_worker, args=(str(tmp_path), 60))
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    files = FailSoftFileBasedCache(str(tmp_path), {})
+    assert files.get("ratelimit:comment:7:1") == 240
+    assert files.count("ratelimit:comment:7:1", 60, delta=-1) == 239  # a slot given back
 
 
 def test_a_malformed_comment_page_is_the_first_page_and_shares_its_part(make_post, make_comment):
