@@ -35,25 +35,17 @@ def _window(action, user_id):
     return limit, window, now, bucket, f"ratelimit:{action}:{user_id}:{bucket}"
 
 
-def _increment(key, window):
+def _count(key, window, delta=1):
+    """The member's counter for this window moved by `delta`; a counter gone with its window
+    and given back comes back below 0, unused."""
     if hasattr(cache, "count"):  # the site's caches (config/redis_cache.py): one step
-        return cache.count(key, window + 5)
+        return cache.count(key, window + 5, delta)
     cache.add(key, 0, timeout=window + 5)  # runserver's local memory
     try:
-        return cache.incr(key)
+        return cache.incr(key, delta)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 5)
-        return 1
-
-
-def _give_back(key, window):
-    if hasattr(cache, "count"):  # a counter gone with its window comes back below 0, unused
-        cache.count(key, window + 5, delta=-1)
-        return
-    try:
-        cache.decr(key)
-    except ValueError:  # the window has ended meanwhile: nothing left to give back
-        pass
+        cache.add(key, delta, timeout=window + 5)
+        return delta
 
 
 def seconds_until_allowed(action, user_id):
@@ -63,7 +55,7 @@ def seconds_until_allowed(action, user_id):
     (INCR in Redis), so concurrent requests can never both take the last slot.
     """
     limit, window, now, bucket, key = _window(action, user_id)
-    if _increment(key, window) <= limit:
+    if _count(key, window) <= limit:
         return 0
     return max(1, math.ceil((bucket + 1) * window - now))
 
@@ -78,7 +70,7 @@ class Slot:
     def give_back(self):
         if not self.given_back:
             self.given_back = True
-            _give_back(self.key, self.window)
+            _count(self.key, self.window, -1)
 
 
 @contextmanager
@@ -88,8 +80,8 @@ def counted_write(action, user_id):
     refused take gives its slot straight back (a refusal never counts), and so does a write
     that fails inside the block."""
     limit, window, now, bucket, key = _window(action, user_id)
-    if _increment(key, window) > limit:
-        _give_back(key, window)
+    if _count(key, window) > limit:
+        _count(key, window, -1)
         raise RateLimited(max(1, math.ceil((bucket + 1) * window - now)))
     slot = Slot(key, window)
     try:

@@ -169,6 +169,11 @@ class FailSoftMixin:
         keys = list(keys)
         return self._guard(lambda: super(FailSoftMixin, self).delete_many(keys, version), None, changes=keys)
 
+    def count(self, key, timeout, delta=1):
+        """The counter at `key` moved by `delta` (the rate limits), made from 0, expiring after
+        `timeout` seconds, if it is missing. A cache that cannot be reached counts nothing: 1."""
+        return self._guard(lambda: super(FailSoftMixin, self).count(key, timeout, delta), 1)
+
     def incr(self, key, delta=1, version=None):
         # Django's contract: ValueError when the key is missing; a cache that cannot be
         # reached has no key. Callers that count (rate limits) decide what that means.
@@ -230,8 +235,7 @@ class QuickFileBasedCache(FileBasedCache):
     COUNT_LOCKS = 16
 
     def count(self, key, timeout, delta=1):
-        """As the Redis cache's count: the counter moved by `delta`, made from 0 if missing.
-        One process at a time for a key (an advisory lock on one of COUNT_LOCKS files in the
+        """FailSoftMixin.count, one process at a time for a key (an advisory lock on one of COUNT_LOCKS files in the
         folder): Django's add then incr from several workers could lose counts, and since set
         removes the old entry before renaming the new one in, a counter read in between would
         look missing and start again from 0."""
@@ -253,9 +257,6 @@ class QuickFileBasedCache(FileBasedCache):
 class FailSoftFileBasedCache(FailSoftMixin, QuickFileBasedCache):
     down_errors = (OSError, EOFError)
 
-    def count(self, key, timeout, delta=1):
-        return self._guard(lambda: super(FailSoftFileBasedCache, self).count(key, timeout, delta), 1)
-
 
 class ReusingClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
@@ -270,7 +271,19 @@ class ReusingClient(RedisCacheClient):
         return client
 
 
-class ReusingRedisCache(FailSoftMixin, RedisCache):
+class CountingRedisCache(RedisCache):
+    def count(self, key, timeout, delta=1):
+        """FailSoftMixin.count in one round trip, where Django's add then incr take three
+        (its incr asks whether the key exists first)."""
+        key = self.make_and_validate_key(key)
+        # MULTI: the key cannot expire between the two, leaving a counter with no expiry.
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incrby(key, delta)
+        return pipeline.execute()[1]
+
+
+class ReusingRedisCache(FailSoftMixin, CountingRedisCache):
     down_errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
     @cached_property
@@ -292,22 +305,6 @@ class ReusingRedisCache(FailSoftMixin, RedisCache):
         except self.down_errors as error:
             breaker.failed(error)
             raise CacheUnavailable(str(error)) from error
-
-    def count(self, key, timeout, delta=1):
-        """The counter at `key` moved by `delta` (the rate limits), made from 0, expiring after
-        `timeout` seconds, if it is missing: one round trip, where Django's add then incr take
-        three (its incr asks whether the key exists first). A Redis that cannot be reached
-        counts nothing: 1."""
-        key = self.make_and_validate_key(key)
-
-        def command():
-            # MULTI: the key cannot expire between the two, leaving a counter with no expiry.
-            pipeline = self._cache.get_client(key, write=True).pipeline(transaction=True)
-            pipeline.set(key, 0, ex=timeout, nx=True)
-            pipeline.incrby(key, delta)
-            return pipeline.execute()[1]
-
-        return self._guard(command, 1)
 
     def ping(self):
         """A round trip that ignores the breaker (for /healthz)."""

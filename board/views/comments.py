@@ -5,12 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import confirmation
-from config.precompiled import compiled_rows
 
 from .. import permissions, services
 from ..forms import CommentForm
@@ -22,28 +20,9 @@ from .reading import check_read_level, render_article
 
 def comment_page_url(comment, *, show_hidden=False):
     """The article's address at the comment page showing `comment`, with #c<id>."""
-    page = comment_position(comment, show_hidden=show_hidden) // settings.BOARD_COMMENTS_PER_PAGE + 1
+    page = Comment.objects.position_of(comment, show_hidden=show_hidden) // settings.BOARD_COMMENTS_PER_PAGE + 1
     query = f"?cpage={page}" if page > 1 else ""
     return f"{comment.post.get_absolute_url()}{query}#c{comment.pk}"
-
-
-def comment_position(comment, *, show_hidden):
-    """How many comments the article shows before `comment`, in thread order. Every new
-    comment's writer is sent to its page: the count's SQL is compiled once."""
-    found = compiled_rows(
-        f"comment-position:{int(show_hidden)}",
-        lambda post_id, thread, comment_id: (
-            Comment.objects.filter(post_id=post_id)
-            .shown_on_article(show_hidden=show_hidden)
-            .before_in_thread(thread, comment_id)
-            .order_by()
-            .values("post_id")
-            .annotate(before=Count("id"))
-            .values_list("before")
-        ),
-        [comment.post_id, comment.parent_id or comment.pk, comment.pk],
-    )
-    return found[0][0] if found else 0
 
 
 def comment_link(request, comment_id):
