@@ -36,6 +36,7 @@ second one retires.
 | any moderation action | every page, the sidebar (인기글 and 최근 댓글 must drop hidden items) |
 | search index rebuilt, counters recounted | every page |
 | 인기검색어 stop word added, changed or removed | every page, the sidebar's 인기 blocks |
+| a member's row saved, updated or deleted (포인트, unread counts, ban) | their kept row (accounts/sessionmember.py) |
 """
 
 import secrets
@@ -178,6 +179,18 @@ def member_votes_version(member_id):
     """Everything a member has voted (추천/비추천 on posts, 댓글 추천): moved by each of
     their votes and cancellations, nothing else."""
     return f"member-votes:{member_id}"
+
+
+def member_row_version(member_id):
+    """A member's row as their pages' requests take it from the cache
+    (accounts/sessionmember.py): moved by every write to the row."""
+    return f"member-row:{member_id}"
+
+
+def member_rows_changed(member_ids):
+    """These members' rows were saved, updated or deleted (accounts.models.members)."""
+    if member_ids:
+        _now_and_at_commit([member_row_version(pk) for pk in member_ids])
 
 
 def _voter(member_id):

@@ -40,7 +40,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from accounts import confirmation
+from accounts import confirmation, sessionmember
 
 from . import fragments, invalidation, memberslots
 
@@ -196,26 +196,34 @@ def lookup_with_session(request, parameters, names, extra, post_id):
     session_cache_key = session.cache_key_prefix + session_key
     member_id = _member_of_session.get(session_key)
     prefetch = (session_cache_key,)
-    if post_id and member_id is not None:
-        prefetch += memberslots.kept_votes_keys(member_id, post_id)
+    if member_id is not None:
+        prefetch += sessionmember.kept_row_keys(member_id)
+        if post_id:
+            prefetch += memberslots.kept_votes_keys(member_id, post_id)
     found = lookup(request, names, MEMBER_PAGE_KEY_PREFIX, extra, prefetch)
     data = request.prefetched.pop(session_cache_key, None)
     if data is not None:
         session._session_cache = data  # what cached_db's load() returns when the cache holds it
     request.prefetched_for = member_id
+    if member_id is not None:
+        # The member's row as kept for their pages, if the session is theirs: no query for it.
+        sessionmember.use_kept_row(request, member_id, request.prefetched)
     return found
 
 
 def remember_member(request):
     """After lookup_with_session, once the session said who is asking: their kept votes
     read with the page are theirs only if the hint was right; this process remembers whose
-    session it is for the next page."""
+    session it is for the next page. With the hint right, the member's row that Django
+    read (if it was not the kept one) is kept for their next page."""
     member_id = request.user.pk
     if request.prefetched_for != member_id:
         request.prefetched = {}
         _member_of_session[request.session.session_key] = member_id
         while len(_member_of_session) > MEMBERS_REMEMBERED:
             _member_of_session.popitem(last=False)
+    else:
+        sessionmember.keep_row(request, request.prefetched)
 
 
 def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None, prefetch=()):

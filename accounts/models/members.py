@@ -8,12 +8,29 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from board import invalidation
 from config.precompiled import compiled_rows
 
 WITHDRAWN_NAME = "탈퇴한 회원"
 
 
+class MemberQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """QuerySet.update, which also moves the version of each changed member's row kept
+        for their pages (accounts/sessionmember.py): 포인트, unread counts and a ban are
+        written this way, and a member must see them on their next page."""
+        # The ids first: an update that changes what its filter matches (a recount) would
+        # find none of them after it.
+        ids = list(self.values_list("pk", flat=True))
+        changed = super().update(**kwargs)
+        invalidation.member_rows_changed(ids)
+        return changed
+
+
 class MemberManager(UserManager):
+    def get_queryset(self):
+        return MemberQuerySet(self.model, using=self._db)
+
     def for_session(self, pk):
         """The member with this id, or None: the lookup behind every logged-in request
         (accounts.backends.MemberBackend), its SQL compiled once (config/precompiled.py)."""
