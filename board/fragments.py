@@ -118,10 +118,17 @@ def part_and_sidebar(request, part):
     if key is None:
         return part.render(None)[0], sidebar_values()
     kept = _kept_parts.get(key)
+    page_key = getattr(request, "page_key", None)
+    if page_key is not None:
+        _part_of_page[page_key] = key
+        _part_of_page.move_to_end(page_key)
+        while len(_part_of_page) > PAGES_REMEMBERED:
+            _part_of_page.popitem(last=False)
     if kept is not None:
-        # This process's last copy: only its posts' versions and the sidebar are read.
+        # This process's last copy: only its posts' versions and the sidebar are read,
+        # with the page if its lookup knew to (reads_of_page).
         version_keys = [invalidation.version_key(version) for version in kept[1]]
-        found = cache.get_many([*version_keys, *invalidation.SIDEBAR_KEYS])
+        found = read_with_page(request, [*version_keys, *invalidation.SIDEBAR_KEYS])
         current = current_tokens(request, kept[1], found)
         if current == kept[1] and time.time() - kept[2] < settings.BOARD_PAGE_CACHE_SECONDS:
             _kept_parts.move_to_end(key)
@@ -207,6 +214,30 @@ def current_tokens(request, versions, found):
 # list's view counts, the N badge and today's times, is made again as often as before).
 KEPT_PARTS = 128
 _kept_parts = collections.OrderedDict()
+
+
+# The part each page's refreshed parts last used (pagecache's key of the page -> the part's
+# key), so that the page's lookup can read what the part will need (reads_of_page).
+PAGES_REMEMBERED = 1024
+_part_of_page = collections.OrderedDict()
+
+
+def reads_of_page(page_key):
+    """The keys part_and_sidebar read for the page the last time this process served it,
+    with the copy of its part kept here: its posts' versions and the sidebar's blocks."""
+    kept = _kept_parts.get(_part_of_page.get(page_key))
+    if kept is None:
+        return ()
+    return (*(invalidation.version_key(version) for version in kept[1]), *invalidation.SIDEBAR_KEYS)
+
+
+def read_with_page(request, keys):
+    """The cache's values of `keys`: from the page's own lookup if it read every one of them
+    (pagecache.lookup, reads_of_page), else in a round trip of their own."""
+    wanted, found = getattr(request, "read_with_page", ((), {}))
+    if wanted and set(keys) <= set(wanted):
+        return found
+    return cache.get_many(keys)
 
 
 def keep_part(key, value):

@@ -229,7 +229,8 @@ def remember_member(request):
 def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None, prefetch=()):
     """(cached page or None, its key, the versions it must match, the token of the `extra`
     version its refreshed parts are made under), in one cache round trip, which also reads
-    the `prefetch` keys into `request.prefetched` (the member's own data the page shows).
+    the `prefetch` keys into `request.prefetched` (the member's own data the page shows),
+    and what the page's refreshed parts will read (fragments.reads_of_page).
 
     The versions a page was made under are stored with it; a page made before a write
     retired one of them no longer matches and is made again. A page stored without
@@ -238,8 +239,13 @@ def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None, prefetch=()):
     key = prefix + hashlib.sha256(request.get_full_path().encode()).hexdigest()
     version_keys = [invalidation.version_key(name) for name in (invalidation.EVERYTHING, *names)]
     extra_key = [invalidation.version_key(extra)] if extra else []
-    found = cache.get_many([key, *version_keys, *extra_key, *prefetch])
+    # What the page's refreshed parts read the last time this process served it (the
+    # versions of the posts on its page of rows, the sidebar), read now with the page.
+    request.page_key = key
+    parts_reads = fragments.reads_of_page(key) if extra else ()
+    found = cache.get_many([key, *version_keys, *extra_key, *prefetch, *parts_reads])
     request.prefetched = {name: found[name] for name in prefetch if name in found}
+    request.read_with_page = (parts_reads, found)
     missing = [version_key for version_key in (*version_keys, *extra_key) if version_key not in found]
     if missing:
         # Never set, or lost: start a new version. This request stores nothing (another

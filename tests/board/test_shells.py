@@ -365,6 +365,34 @@ def test_after_a_write_the_rows_one_article_put_together_serve_the_others_from_t
     assert all(key.startswith(invalidation.VERSION_KEY_PREFIX) for key in versions_read)
 
 
+@pytest.mark.parametrize("reader", ["anonymous", "member"])
+@pytest.mark.parametrize("url", ["ARTICLE", "/b/ainews/"])
+def test_a_page_reads_what_its_rows_need_with_itself_once_this_process_refreshed_it(
+    reader, url, monkeypatch, make_post, make_user
+):
+    """After a write elsewhere in the board, a page this process refreshed before reads its
+    posts' versions and the sidebar in its own lookup (fragments.reads_of_page): one round
+    trip, not two."""
+    read, other = make_post(title="읽는 글"), make_post(title="다른 글")
+    url = read.get_absolute_url() if url == "ARTICLE" else url
+    client = member_client(make_user()) if reader == "member" else Client()
+    read_twice(client, url)
+    invalidation._apply([invalidation.board_version("ainews")])  # a write to a post of another page
+    client.get(url)  # its rows checked again: what that read is remembered
+    invalidation._apply([invalidation.board_version("ainews")])
+    reads = []
+    real_get_many = fragments.cache.get_many
+    monkeypatch.setattr(fragments.cache, "get_many", lambda keys, *a, **kw: reads.append(keys) or real_get_many(keys))
+
+    response = client.get(url)
+
+    assert response["X-Page-Cache"] == "hit" and not pages_rendered(response)
+    assert "다른 글" in response.content.decode()
+    (page_read,) = reads
+    on_page = {invalidation.version_key(invalidation.post_version(post.pk)) for post in (read, other)}
+    assert on_page | set(invalidation.SIDEBAR_KEYS) <= set(page_read)
+
+
 def test_a_process_never_shows_its_own_copy_of_rows_a_write_changed(
     monkeypatch, make_post, make_comment, django_assert_max_num_queries
 ):
