@@ -224,7 +224,12 @@ _part_of_page = collections.OrderedDict()
 
 def reads_of_page(page_key):
     """The keys part_and_sidebar read for the page the last time this process served it,
-    with the copy of its part kept here: its posts' versions and the sidebar's blocks."""
+    with the copy of its part kept here: its posts' versions and the sidebar's blocks. None
+    where the cache reads each key on its own (the file cache): reading them with the page
+    saves no round trip there, and a page whose rows need no refresh would read them for
+    nothing."""
+    if not getattr(cache, "reads_many_in_one_trip", False):
+        return ()
     kept = _kept_parts.get(_part_of_page.get(page_key))
     if kept is None:
         return ()

@@ -284,6 +284,10 @@ class CountingRedisCache(RedisCache):
 
 
 class ReusingRedisCache(FailSoftMixin, CountingRedisCache):
+    # get_many is one MGET: a page's lookup may read what its parts will need with it
+    # (board.fragments.reads_of_page).
+    reads_many_in_one_trip = True
+
     down_errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
     @cached_property

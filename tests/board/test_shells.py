@@ -372,7 +372,8 @@ def test_a_page_reads_what_its_rows_need_with_itself_once_this_process_refreshed
 ):
     """After a write elsewhere in the board, a page this process refreshed before reads its
     posts' versions and the sidebar in its own lookup (fragments.reads_of_page): one round
-    trip, not two."""
+    trip, not two. (Where the cache has round trips: Redis.)"""
+    monkeypatch.setattr(cache, "reads_many_in_one_trip", True, raising=False)
     read, other = make_post(title="읽는 글"), make_post(title="다른 글")
     url = read.get_absolute_url() if url == "ARTICLE" else url
     client = member_client(make_user()) if reader == "member" else Client()
@@ -391,6 +392,27 @@ def test_a_page_reads_what_its_rows_need_with_itself_once_this_process_refreshed
     (page_read,) = reads
     on_page = {invalidation.version_key(invalidation.post_version(post.pk)) for post in (read, other)}
     assert on_page | set(invalidation.SIDEBAR_KEYS) <= set(page_read)
+
+
+def test_a_cache_that_reads_each_key_on_its_own_is_not_asked_for_a_pages_rows_in_advance(
+    make_post, monkeypatch, settings
+):
+    """The file cache opens a file per key: a hit whose rows need no refresh must not read
+    their versions (fragments.reads_of_page)."""
+    monkeypatch.setattr(cache, "reads_many_in_one_trip", False, raising=False)
+    settings.BOARD_REFRESH_SETTLE_SECONDS = 0  # the refreshed page is stored again at once
+    make_post(title="읽는 글")
+    read_twice(Client(), "/b/ainews/")
+    invalidation._apply([invalidation.board_version("ainews")])
+    Client().get("/b/ainews/")  # refreshed, and stored again: its rows' reads known
+    reads = []
+    real_get_many = fragments.cache.get_many
+    monkeypatch.setattr(fragments.cache, "get_many", lambda keys, *a, **kw: reads.append(keys) or real_get_many(keys))
+
+    Client().get("/b/ainews/")  # nothing written since: a plain hit
+
+    (page_read,) = reads
+    assert not set(invalidation.SIDEBAR_KEYS) & set(page_read)
 
 
 def test_a_process_never_shows_its_own_copy_of_rows_a_write_changed(
