@@ -17,15 +17,24 @@ password changed elsewhere, a ban) goes down Django's path, which reads the row 
 the session out where it must.
 """
 
+import functools
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare
 
 from board import invalidation
 
-ROW_SECONDS = 600
+from .models import User
+
+# How long a kept row may be used at most: a write whose version move was lost (the
+# writer's process could not reach the cache, a cache restored from a snapshot) shows
+# within this time, as Django's path would show it at once.
+ROW_SECONDS = 60
 
 
 def row_written(sender, instance, **kwargs):
@@ -33,21 +42,33 @@ def row_written(sender, instance, **kwargs):
     invalidation.member_rows_changed([instance.pk])
 
 
+@functools.cache
+def _stamp():
+    """Part of every kept row's key: rows kept by code with other User fields, or under
+    another SECRET_KEY (whose session hashes Django would no longer accept), are not read."""
+    fields = ",".join(field.attname for field in User._meta.concrete_fields)
+    return hashlib.sha256(f"member-row:{settings.SECRET_KEY}:{fields}".encode()).hexdigest()[:12]
+
+
 def kept_row_keys(member_id):
-    """What a page's lookup reads for the member: their kept row, and its version."""
-    # ":1": a row pickled by code with other User fields is not read by this code.
-    return f"member-row:1:{member_id}", invalidation.version_key(invalidation.member_row_version(member_id))
+    """What a page's lookup reads for the member: their kept row, its version, and the
+    version every page depends on ("all": a restore, an import or a recount moves it)."""
+    return (
+        f"member-row:{_stamp()}:{member_id}",
+        invalidation.version_key(invalidation.member_row_version(member_id)),
+        invalidation.version_key(invalidation.EVERYTHING),
+    )
 
 
 def use_kept_row(request, member_id, found):
     """Make the member kept in `found` (what the page's round trip read of kept_row_keys)
     the request's user, if it is current and the session is theirs; whether it did. Before
     anything has asked for request.user."""
-    key, version_key = kept_row_keys(member_id)
-    kept, version = found.get(key), found.get(version_key)
-    if kept is None or version is None or kept[0] != version:
+    key, *version_keys = kept_row_keys(member_id)
+    kept, versions = found.get(key), tuple(found.get(version_key) for version_key in version_keys)
+    if kept is None or None in versions or kept[0] != versions:
         return False
-    user = vetted(request, kept[1])
+    user = vetted(request, kept[2], kept[1])
     if user is None:
         return False
     request._cached_user = user  # what AuthenticationMiddleware's lazy user returns
@@ -55,9 +76,10 @@ def use_kept_row(request, member_id, found):
     return True
 
 
-def vetted(request, user):
+def vetted(request, user, auth_hash):
     """`user` if django.contrib.auth.get_user would conclude the session is theirs with
-    the current secret, else None."""
+    the current secret (`auth_hash`: the member's get_session_auth_hash() when the row was
+    kept, which holds no password), else None."""
     session = request.session
     backend_path = session.get(BACKEND_SESSION_KEY)
     if str(session.get(SESSION_KEY)) != str(user.pk) or backend_path not in settings.AUTHENTICATION_BACKENDS:
@@ -66,23 +88,32 @@ def vetted(request, user):
     if not isinstance(backend, ModelBackend) or not backend.user_can_authenticate(user):
         return None
     session_hash = session.get(HASH_SESSION_KEY)
-    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+    if not session_hash or not constant_time_compare(session_hash, auth_hash):
         return None
     return user
 
 
 def keep_row(request, found):
-    """After Django read the member's row for this page: keep it under the version of the
-    row that the page's lookup read (`found`) before it, so that a write committed in
-    between leaves it unused. A version never set, or lost, is started here; if another
-    process started it first, nothing is kept."""
+    """After Django read the member's row for this page: keep it under the versions that
+    the page's lookup read (`found`) before it, so that a write committed in between leaves
+    it unused. A version never set, or lost, is started here and nothing is kept this time
+    (on the file cache, an add is not atomic: a row read before a writer's commit could
+    otherwise be kept under the version the writer had just set)."""
     user = getattr(request, "_cached_user", None)
     if user is None or not user.is_authenticated or getattr(request, "user_from_kept_row", False):
         return
-    key, version_key = kept_row_keys(user.pk)
-    version = found.get(version_key)
-    if version is None:
-        version = invalidation.new_version()
-        if not cache.add(version_key, version, timeout=None):
-            return
-    cache.set(key, (version, user), ROW_SECONDS)
+    key, *version_keys = kept_row_keys(user.pk)
+    versions = tuple(found.get(version_key) for version_key in version_keys)
+    if None in versions:
+        for version_key, version in zip(version_keys, versions, strict=True):
+            if version is None:
+                cache.add(version_key, invalidation.new_version(), timeout=None)
+        return
+    # Never a password hash in the cache: the session's hash is checked against the one
+    # the row gives now, and the kept copy carries Django's unusable-password mark.
+    auth_hash, password = user.get_session_auth_hash(), user.password
+    user.password = UNUSABLE_PASSWORD_PREFIX
+    try:
+        cache.set(key, (versions, auth_hash, user), ROW_SECONDS)
+    finally:
+        user.password = password

@@ -217,7 +217,9 @@ _kept_parts = collections.OrderedDict()
 
 
 # The part each page's refreshed parts last used (pagecache's key of the page -> the part's
-# key), so that the page's lookup can read what the part will need (reads_of_page).
+# key), so that the page's lookup can read what the part will need (reads_of_page): kept
+# while the page is refreshed without being stored again (its board is being written to,
+# pagecache.settled), so that its next hit will refresh it too.
 PAGES_REMEMBERED = 1024
 _part_of_page = collections.OrderedDict()
 
@@ -234,6 +236,12 @@ def reads_of_page(page_key):
     if kept is None:
         return ()
     return (*(invalidation.version_key(version) for version in kept[1]), *invalidation.SIDEBAR_KEYS)
+
+
+def page_stored(page_key):
+    """The page was stored with its parts as they are now: its next hit needs no refresh
+    unless its board is written to again, so nothing is read for one in advance."""
+    _part_of_page.pop(page_key, None)
 
 
 def read_with_page(request, keys):

@@ -306,6 +306,7 @@ def store(key, current, response, token=None):
             getattr(response, "refreshed_parts", None),
         )
         cache.set(key, (current, content, token), settings.BOARD_PAGE_CACHE_SECONDS)
+        fragments.page_stored(key)
 
 
 def respond(cached):

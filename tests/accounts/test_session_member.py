@@ -1,6 +1,8 @@
 """A member's pages take their row from the cache (accounts/sessionmember.py), read with the
 page: no query for them, and every write to the row shows on their next page."""
 
+import pickle
+
 import pytest
 from django.contrib.auth import HASH_SESSION_KEY
 from django.core.cache import cache
@@ -126,14 +128,31 @@ def test_a_session_whose_hash_does_not_verify_is_logged_out_though_the_row_is_ke
 def test_a_row_read_before_a_write_committed_is_never_used(regular, bora, django_capture_on_commit_callbacks):
     """A page that read the row just before a rename committed keeps it after the rename's
     version moved: it was kept under the version before, and is not used."""
-    key, version_key = sessionmember.kept_row_keys(bora.pk)
-    before = cache.get(version_key)
-    stale = User.objects.get(pk=bora.pk)
+    key, *version_keys = sessionmember.kept_row_keys(bora.pk)
+    (versions, auth_hash, _), stale = cache.get(key), User.objects.get(pk=bora.pk)
     with django_capture_on_commit_callbacks(execute=True):
         rename(User.objects.get(pk=bora.pk))
-    cache.set(key, (before, stale), sessionmember.ROW_SECONDS)  # written back late
+    cache.set(key, (versions, auth_hash, stale), sessionmember.ROW_SECONDS)  # written back late
 
     assert "<strong>새이름</strong>님" in regular.get(LIST).content.decode()
+
+
+def test_a_restore_or_an_import_retires_every_kept_row(regular, bora):
+    """Rows written outside the ORM (a restore, SQL by hand before an import) move no
+    member's version; they move the version every page depends on, which a kept row
+    carries too."""
+    invalidation.everything_changed()
+
+    assert member_queries(regular, LIST)[1]
+
+
+def test_no_password_hash_is_kept_in_the_cache(regular, bora):
+    key, *_ = sessionmember.kept_row_keys(bora.pk)
+    _, auth_hash, kept = cache.get(key)
+
+    assert kept.password == "!" and not kept.has_usable_password()
+    assert bora.password not in pickle.dumps(cache.get(key)).decode("latin-1")
+    assert auth_hash == User.objects.get(pk=bora.pk).get_session_auth_hash()
 
 
 def test_a_kept_row_serves_only_the_member_whose_session_it_is(regular, bora, make_user, board):
@@ -151,10 +170,12 @@ def test_a_kept_row_serves_only_the_member_whose_session_it_is(regular, bora, ma
 
 
 def test_a_lost_version_starts_again_and_the_row_is_kept_under_it(regular, bora):
-    key, version_key = sessionmember.kept_row_keys(bora.pk)
+    key, version_key, _ = sessionmember.kept_row_keys(bora.pk)
     cache.delete(version_key)
 
-    assert member_queries(regular, LIST)[1]  # nothing to trust: read, and kept under a new version
-    assert cache.get(key)[0] == cache.get(version_key) is not None
+    assert member_queries(regular, LIST)[1]  # nothing to trust: read, and a version started
+    assert cache.get(version_key) is not None and cache.get(key)[0][0] != cache.get(version_key)
+    assert member_queries(regular, LIST)[1]  # read, and kept under it
+    assert cache.get(key)[0][0] == cache.get(version_key)
     assert member_queries(regular, LIST)[1] == []
     assert invalidation.member_row_version(bora.pk) in version_key

@@ -394,12 +394,12 @@ def test_a_page_reads_what_its_rows_need_with_itself_once_this_process_refreshed
     assert on_page | set(invalidation.SIDEBAR_KEYS) <= set(page_read)
 
 
-def test_a_cache_that_reads_each_key_on_its_own_is_not_asked_for_a_pages_rows_in_advance(
-    make_post, monkeypatch, settings
-):
-    """The file cache opens a file per key: a hit whose rows need no refresh must not read
-    their versions (fragments.reads_of_page)."""
-    monkeypatch.setattr(cache, "reads_many_in_one_trip", False, raising=False)
+@pytest.mark.parametrize("one_trip", [False, True], ids=["file cache", "Redis"])
+def test_a_hit_that_needs_no_refresh_reads_nothing_for_its_rows_in_advance(make_post, monkeypatch, settings, one_trip):
+    """A page stored again after its refresh needs none on its next hit, so its rows'
+    versions and the sidebar are not read with it (fragments.reads_of_page); nor ever on the
+    file cache, which opens a file per key."""
+    monkeypatch.setattr(cache, "reads_many_in_one_trip", one_trip, raising=False)
     settings.BOARD_REFRESH_SETTLE_SECONDS = 0  # the refreshed page is stored again at once
     make_post(title="읽는 글")
     read_twice(Client(), "/b/ainews/")
