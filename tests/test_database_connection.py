@@ -78,8 +78,10 @@ def test_a_lookup_every_request_makes_is_prepared_on_its_connection(make_user):
     member = make_user()
     reader = Client()
     reader.force_login(member)
+    # 마이메뉴 is the member's own page: Django's path reads their row on every request
+    # (a page members share takes it from the cache, accounts/sessionmember.py).
     for _ in range(6):
-        assert reader.get("/").status_code == 200
+        assert reader.get("/accounts/me/").status_code == 200
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
