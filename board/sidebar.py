@@ -4,12 +4,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from taggit.models import Tag
 
 from accounts.models import shows_staff_badge
 from config.precompiled import compiled_objects
@@ -154,11 +152,7 @@ def build_popular():
     )
     # Counted over visible posts only: a tag that only hidden or deleted posts carry (a
     # name, a leaked address) must not be advertised beside every page.
-    tags = (
-        Tag.objects.filter(taggit_taggeditem_items__object_id__in=Post.objects.visible().open_to_all().values("pk"))
-        .annotate(num_posts=Count("taggit_taggeditem_items"))
-        .order_by("-num_posts", "name")[:POPULAR_TAGS]
-    )
+    tags = Post.objects.visible().open_to_all().tag_counts()[:POPULAR_TAGS]
     return {
         "popular_terms": popular_terms(),
         "popular_posts": [
@@ -166,6 +160,7 @@ def build_popular():
             for p in popular
         ],
         "popular_tags": [
-            {"name": t.name, "url": reverse("board:tag", args=[t.slug]), "count": t.num_posts} for t in tags
+            {"name": t["tag__name"], "url": reverse("board:tag", args=[t["tag__slug"]]), "count": t["count"]}
+            for t in tags
         ],
     }

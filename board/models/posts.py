@@ -4,7 +4,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.validators import MinLengthValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -107,6 +107,19 @@ class PostQuerySet(models.QuerySet):
         score = F("upvote_count") * 3 - F("downvote_count") + F("comment_count") * 2 + F("view_count") / 20
         return (
             self.visible().filter(created_at__gte=since).annotate(score=score).order_by("-score", "-created_at", "-id")
+        )
+
+    def tag_counts(self):
+        """The tags these posts carry, most used first: rows of {"tag__name", "tag__slug",
+        "count"}. Counted from the tagged items, each checked against these posts by its
+        key: checking each post for tags instead (object_id IN these posts) cost SQLite
+        half a second at 100,000 posts, each time the sidebar was made again."""
+        return (
+            TaggedItem.objects.filter(content_type__app_label="board", content_type__model="post")
+            .filter(Exists(self.filter(pk=OuterRef("object_id"))))
+            .values("tag__name", "tag__slug")
+            .annotate(count=Count("id"))
+            .order_by("-count", "tag__name")
         )
 
     def sorted_by(self, sort):

@@ -340,6 +340,26 @@ def test_home_shows_the_menu_newest_posts_sidebar_and_footer(client, make_board,
         assert f'href="{href}"' in footer
 
 
+def test_popular_tags_rank_tags_by_the_posts_everyone_may_read(client, make_board, make_post):
+    club = make_board(slug="club", name="고수 게시판", read_level=5, write_level=5, comment_level=5)
+    for _ in range(3):
+        make_post(tags=["에이전트"])
+    make_post(tags=["에이전트", "GPU"])
+    make_post(tags=["GPU", "로보틱스"])
+    make_post(tags=["로보틱스"])
+    # Two more each, where not everyone may read them: they must neither show nor rank.
+    for _ in range(2):
+        make_post(tags=["유출된주소"], hidden=True)
+        make_post(tags=["로보틱스"], hidden=True)
+        services.delete_post(post=make_post(tags=["삭제된태그"]))
+        make_post(tags=["고수전용"], board=club)
+
+    sidebar = re.search(r'<aside class="sidebar".*?</aside>', client.get("/").content.decode(), re.S).group(0)
+    tags = re.findall(r'<a class="tag" href="[^"]+">#([^<]+)</a>', sidebar)
+
+    assert tags == ["에이전트", "GPU", "로보틱스"]  # 4, then 2 and 2 by name
+
+
 def test_member_box_greets_a_logged_in_member(client, make_user):
     client.force_login(make_user(nickname="딥러닝고양이"))
 
