@@ -8,7 +8,9 @@ knows whose session it is, the same trip reads the member's row as kept here, an
 version of their row, which every write to it moves (invalidation.member_rows_changed: a
 save, a queryset's update and a delete each move it, again at the commit).
 
-A kept row is used only if it was kept under the version just read, and only once
+A kept row is used only if it was kept under the tokens just read of its version and of
+the version every page depends on ("all": a restore, an import, a recount), for
+ROW_SECONDS at most (a version move a writer could not make shows within that), and only once
 Django's own checks of the session pass against it: the session names this member and a
 backend that reads members from their row (ModelBackend, MemberBackend) and is still in
 AUTHENTICATION_BACKENDS, the member may log in (is_active), and the session's hash

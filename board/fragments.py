@@ -119,11 +119,8 @@ def part_and_sidebar(request, part):
         return part.render(None)[0], sidebar_values()
     kept = _kept_parts.get(key)
     page_key = getattr(request, "page_key", None)
-    if page_key is not None:
-        _part_of_page[page_key] = key
-        _part_of_page.move_to_end(page_key)
-        while len(_part_of_page) > PAGES_REMEMBERED:
-            _part_of_page.popitem(last=False)
+    if page_key is not None and getattr(cache, "reads_many_in_one_trip", False):
+        remember(_part_of_page, page_key, key, PAGES_REMEMBERED)
     if kept is not None:
         # This process's last copy: only its posts' versions and the sidebar are read,
         # with the page if its lookup knew to (reads_of_page).
@@ -231,11 +228,11 @@ def reads_of_page(page_key):
     saves no round trip there, and a page whose rows need no refresh would read them for
     nothing."""
     if not getattr(cache, "reads_many_in_one_trip", False):
-        return ()
+        return frozenset()
     kept = _kept_parts.get(_part_of_page.get(page_key))
     if kept is None:
-        return ()
-    return (*(invalidation.version_key(version) for version in kept[1]), *invalidation.SIDEBAR_KEYS)
+        return frozenset()
+    return frozenset((*(invalidation.version_key(version) for version in kept[1]), *invalidation.SIDEBAR_KEYS))
 
 
 def page_stored(page_key):
@@ -248,7 +245,7 @@ def read_with_page(request, keys):
     """The cache's values of `keys`: from the page's own lookup if it read every one of them
     (pagecache.lookup, reads_of_page), else in a round trip of their own."""
     wanted, found = getattr(request, "read_with_page", ((), {}))
-    if wanted and set(keys) <= set(wanted):
+    if wanted and wanted.issuperset(keys):
         return found
     return cache.get_many(keys)
 
@@ -257,10 +254,16 @@ def keep_part(key, value):
     """Keep (value, tokens, when it was made); one stored before parts carried the time is not."""
     if len(value) < 3:
         return
-    _kept_parts[key] = value
-    _kept_parts.move_to_end(key)
-    while len(_kept_parts) > KEPT_PARTS:
-        _kept_parts.popitem(last=False)
+    remember(_kept_parts, key, value, KEPT_PARTS)
+
+
+def remember(memory, key, value, limit):
+    """Put key -> value in one of a process's bounded memories (an OrderedDict, the most
+    recently used last), forgetting the least recently used past `limit`."""
+    memory[key] = value
+    memory.move_to_end(key)
+    while len(memory) > limit:
+        memory.popitem(last=False)
 
 
 # --- 열람중 in shared rows -------------------------------------------------------------

@@ -219,9 +219,7 @@ def remember_member(request):
     member_id = request.user.pk
     if request.prefetched_for != member_id:
         request.prefetched = {}
-        _member_of_session[request.session.session_key] = member_id
-        while len(_member_of_session) > MEMBERS_REMEMBERED:
-            _member_of_session.popitem(last=False)
+        fragments.remember(_member_of_session, request.session.session_key, member_id, MEMBERS_REMEMBERED)
     else:
         sessionmember.keep_row(request, request.prefetched)
 
@@ -242,8 +240,10 @@ def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None, prefetch=()):
     # What the page's refreshed parts read the last time this process served it (the
     # versions of the posts on its page of rows, the sidebar), read now with the page.
     request.page_key = key
-    parts_reads = fragments.reads_of_page(key) if extra else ()
-    found = cache.get_many([key, *version_keys, *extra_key, *prefetch, *parts_reads])
+    parts_reads = fragments.reads_of_page(key) if extra else frozenset()
+    # Some keys are asked for twice (the "all" version by a member's kept row, an article's
+    # own version by its page of rows): asked for once.
+    found = cache.get_many(list(dict.fromkeys((key, *version_keys, *extra_key, *prefetch, *parts_reads))))
     request.prefetched = {name: found[name] for name in prefetch if name in found}
     request.read_with_page = (parts_reads, found)
     missing = [version_key for version_key in (*version_keys, *extra_key) if version_key not in found]
