@@ -45,7 +45,7 @@ def send_message(*, sender, recipient, body):
         if reason := refusal_for(sender=sender, recipient=recipient):
             raise MessageRefused(reason)
         message = Message.objects.create(sender=sender, recipient=recipient, body=body, created_at=timezone.now())
-        User.objects.filter(pk=recipient.pk).update(unread_message_count=F("unread_message_count") + 1)
+        User.objects.update_by_ids([recipient.pk], unread_message_count=F("unread_message_count") + 1)
         notifying.notify_message(message=message)
     return message
 
@@ -120,5 +120,5 @@ def dismiss_message_report(*, message):
 
 
 def _uncount(user):
-    User.objects.filter(pk=user.pk).update(unread_message_count=Greatest(F("unread_message_count") - 1, Value(0)))
+    User.objects.update_by_ids([user.pk], unread_message_count=Greatest(F("unread_message_count") - 1, Value(0)))
     user.unread_message_count = max(0, user.unread_message_count - 1)

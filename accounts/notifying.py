@@ -60,8 +60,8 @@ def notify(*, kinds_by_recipient, actor=None, post=None, comment=None, message=N
         )
     if rows:
         Notification.objects.bulk_create(rows)
-        User.objects.filter(pk__in=[row.recipient_id for row in rows]).update(
-            unread_notification_count=F("unread_notification_count") + 1
+        User.objects.update_by_ids(
+            [row.recipient_id for row in rows], unread_notification_count=F("unread_notification_count") + 1
         )
     return rows
 
@@ -165,8 +165,8 @@ def set_muted_notifications(*, user, kinds):
 def _uncount(user, n):
     if n:
         # Never below zero: a count repaired by recount meanwhile may be smaller than n.
-        User.objects.filter(pk=user.pk).update(
-            unread_notification_count=Greatest(F("unread_notification_count") - n, Value(0))
+        User.objects.update_by_ids(
+            [user.pk], unread_notification_count=Greatest(F("unread_notification_count") - n, Value(0))
         )
         user.unread_notification_count = max(0, user.unread_notification_count - n)
 

@@ -26,10 +26,21 @@ class MemberQuerySet(models.QuerySet):
         invalidation.member_rows_changed(ids)
         return changed
 
+    def update_by_ids(self, ids, **kwargs):
+        """update(**kwargs) of the members with these ids (포인트, an unread count), whose
+        versions move without the SELECT that update() makes to learn whom it changed."""
+        ids = list(ids)
+        changed = models.QuerySet.update(self.filter(pk__in=ids), **kwargs)
+        invalidation.member_rows_changed(ids)
+        return changed
+
 
 class MemberManager(UserManager):
     def get_queryset(self):
         return MemberQuerySet(self.model, using=self._db)
+
+    def update_by_ids(self, ids, **kwargs):
+        return self.get_queryset().update_by_ids(ids, **kwargs)
 
     def for_session(self, pk):
         """The member with this id, or None: the lookup behind every logged-in request

@@ -29,7 +29,7 @@ def award_points(*, member_id, amount, reason, post_id=None, comment_id=None, me
         entry = PointEntry.objects.create(
             member_id=member_id, amount=amount, reason=reason, post_id=post_id, comment_id=comment_id, memo=memo
         )
-        get_user_model().objects.filter(pk=member_id).update(points=F("points") + amount)
+        get_user_model().objects.update_by_ids([member_id], points=F("points") + amount)
     return entry
 
 
