@@ -4,9 +4,10 @@ Django's ORM builds and compiles a query on every call. For the few lookups ever
 page makes (the member, their votes on an article) that cost several times running them:
 `User.objects.get(pk=…)` took 0.7 ms of CPU on the benchmark machine, running the same SQL
 0.13 ms. These are compiled once, with stand-ins where the values go, and run with the
-values in their place. Only for queries of ids and numbers (their parameters are ints).
+values in their place. Only for values that reach the SQL as they are given: ids, numbers and
+exact text (a slug); a lookup that changes its value (`__contains`) is refused when compiled.
 Besides those, the lookups every write and every page made again after one repeat: the
-post a URL names (views/lookups.get_post), and the rows and tags of a board's list."""
+post or board a URL names (views/lookups.py), and the rows and tags of a board's list."""
 
 import weakref
 from typing import NamedTuple
@@ -14,22 +15,27 @@ from typing import NamedTuple
 from django.db import connections
 from django.db.models.query import get_related_populators
 
-_compiled = weakref.WeakKeyDictionary()  # a connection -> {(name, number of values): compiled}
+_compiled = weakref.WeakKeyDictionary()  # a connection -> {(name, the values' types): compiled}
 _STAND_IN = -(2**31) + 1000  # ids are positive: a stand-in is never a real value
+_TEXT_STAND_IN = "\x00precompiled:"  # PostgreSQL refuses NUL in text: never a real value
+
+
+def _stand_in(index, value):
+    return f"{_TEXT_STAND_IN}{index}" if isinstance(value, str) else _STAND_IN - index
 
 
 def compiled_rows(name, build, values, using="default"):
     """The rows of the queryset `build(*stand_ins)` returns, run with `values` in place of
     its stand-ins, converted as the ORM converts them (SQLite's booleans and times, JSON).
-    The SQL is compiled once per connection for each `name` and number of values: `build`
-    must give queries of the same shape for the same name and number."""
-    return _run(_compiled_query(name, build, len(values), using), values, using)
+    The SQL is compiled once per connection for each `name` and kinds of values (numbers,
+    text): `build` must give queries of the same shape for the same name and kinds."""
+    return _run(_compiled_query(name, build, values, using), values, using)
 
 
 def compiled_objects(name, build, values, using="default"):
     """As compiled_rows, the model instances the queryset gives, with what it selects
     related (select_related) and leaves out (only, defer); no prefetch or annotation."""
-    compiled = _compiled_query(name, build, len(values), using)
+    compiled = _compiled_query(name, build, values, using)
     model, start, end, init_list, populators = compiled.objects
     objects = []
     for row in _run(compiled, values, using):
@@ -49,17 +55,19 @@ class _Compiled(NamedTuple):
     objects: tuple  # what compiled_objects needs to make instances (as ModelIterable does)
 
 
-def _compiled_query(name, build, count, using):
+def _compiled_query(name, build, values, using):
     connection = connections[using]
     per_connection = _compiled.setdefault(connection, {})
-    found = per_connection.get((name, count))
+    shape = (name, tuple(isinstance(value, str) for value in values))
+    found = per_connection.get(shape)
     if found is None:
-        stand_ins = {_STAND_IN - i: i for i in range(count)}
+        count = len(values)
+        stand_ins = {_stand_in(i, value): i for i, value in enumerate(values)}
         compiler = build(*stand_ins).query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         # Where each value goes (an index into `values`), or None for a constant of the query.
         # psycopg's Int4 and Int8 are ints too (an integer field's value on PostgreSQL).
-        slots = [stand_ins.get(param) if isinstance(param, int) else None for param in params]
+        slots = [stand_ins.get(param) if isinstance(param, (int, str)) else None for param in params]
         if sorted({slot for slot in slots if slot is not None}) != list(range(count)):
             raise ValueError(f"{name}: every value must be a parameter of the query")
         selected = [expression for expression, _, _ in compiler.select]
@@ -71,7 +79,7 @@ def _compiled_query(name, build, count, using):
             populators = get_related_populators(compiler.klass_info, compiler.select, using)
             objects = (compiler.klass_info["model"], start, end, init_list, populators)
         found = _Compiled(compiler, sql, params, slots, compiler.get_converters(selected), objects)
-        per_connection[(name, count)] = found
+        per_connection[shape] = found
     return found
 
 

@@ -5,8 +5,9 @@ import pytest
 
 from accounts.models import User
 from board import services
-from board.models import Comment, Post, PostVote, member_votes
+from board.models import Board, Comment, Post, PostVote, member_votes
 from config.precompiled import compiled_objects, compiled_rows
+from tests.conftest import member_client, page_text
 
 
 def test_each_run_answers_for_its_own_values(make_user):
@@ -67,3 +68,30 @@ def test_an_article_is_found_only_under_its_own_board_and_a_huge_id_is_a_404(cli
     assert client.get(f"/b/other/{post.pk}/").status_code == 404
     assert client.get(f"/b/{post.board.slug}/{10**30}/").status_code == 404
     assert client.get(f"/b/{post.board.slug}/{2**63}/").status_code == 404
+
+
+def test_a_board_is_found_by_its_own_slug_only(client, make_board, make_user):
+    make_board(slug="first", name="첫 게시판")
+    make_board(slug="second", name="둘째 게시판")
+    member = member_client(make_user())
+
+    assert "첫 게시판" in page_text(client.get("/b/first/"))
+    assert "둘째 게시판" in page_text(client.get("/b/second/"))
+    assert client.get("/b/none-such/").status_code == 404
+    assert "둘째 게시판" in page_text(member.get("/b/second/write/"))
+    assert member.get("/b/none-such/write/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_text_value_goes_in_as_a_parameter_and_a_changed_one_is_refused(make_board):
+    make_board(slug="slug-a", name="가")
+    make_board(slug="slug-b", name="나")
+
+    def build(slug):
+        return Board.objects.filter(slug=slug).values_list("name")
+
+    assert compiled_rows("test-board-name", build, ["slug-b"]) == [("나",)]
+    assert compiled_rows("test-board-name", build, ["slug-a"]) == [("가",)]
+    assert compiled_rows("test-board-name", build, ["없는"]) == []
+    with pytest.raises(ValueError, match="every value must be a parameter"):
+        compiled_rows("test-board-like", lambda slug: Board.objects.filter(slug__contains=slug), ["slug"])

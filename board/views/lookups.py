@@ -1,4 +1,4 @@
-"""The post or comment a URL names, as this reader may see it, or a 404."""
+"""The board, post or comment a URL names, as this reader may see it, or a 404."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -6,7 +6,16 @@ from django.shortcuts import get_object_or_404
 from config.precompiled import compiled_objects
 
 from .. import permissions
-from ..models import Comment, Post
+from ..models import Board, Comment, Post
+
+
+def get_board(slug):
+    """The board, or a 404. Its SQL is compiled once (config/precompiled.py): every list page
+    made again, and every form that writes to a board, asks for it."""
+    found = compiled_objects("board-by-slug", lambda slug: Board.objects.filter(slug=slug), [slug])
+    if not found:
+        raise Http404("No Board matches the given query.")
+    return found[0]
 
 
 def get_post(slug, post_id, user=None):

@@ -4,7 +4,7 @@ import copy
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from .. import memberslots, permissions, viewcounts
@@ -39,7 +39,7 @@ from .listing import (
     pages_label,
     search_page,
 )
-from .lookups import get_post
+from .lookups import get_board, get_post
 from .parts import (
     article_counts,
     comments_part,
@@ -84,7 +84,7 @@ def shares_parts(request):
     "listing:{slug}", parameters=LIST_PARAMETERS, on_hit=count_search, refreshed=("board:{slug}", refreshed_rows)
 )
 def post_list(request, slug):
-    board = get_object_or_404(Board, slug=slug)
+    board = get_board(slug)
     check_read_level(request.user, board)
     options = ListOptions.from_request(request)
     categories = board_categories(board)

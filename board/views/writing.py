@@ -9,7 +9,7 @@ accepted 등록하기 counts against the posting limit.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import confirmation
@@ -17,16 +17,16 @@ from accounts import confirmation
 from .. import markup, permissions, services
 from ..forms import PostForm
 from ..korean import josa
-from ..models import Board, PendingImage
+from ..models import PendingImage
 from ..ratelimit import RateLimited, counted_write
-from .lookups import get_post
+from .lookups import get_board, get_post
 
 PICTURE_VERBS = {"up", "down", "remove"}
 
 
 @login_required
 def post_write(request, slug):
-    board = get_object_or_404(Board, slug=slug)
+    board = get_board(slug)
     if permissions.needs_email_confirmation(request.user):
         return confirmation.refusal(request)
     if not permissions.offers_writing(request.user, board):
