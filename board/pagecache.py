@@ -32,6 +32,7 @@ refreshed part (a search, a sorted list) depends on that version like on any oth
 """
 
 import collections
+import contextlib
 import functools
 import hashlib
 
@@ -106,7 +107,8 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
                         store(key, current, response, token)
                 else:
                     try:
-                        response = view(request, *args, **kwargs)
+                        with reading_ahead(key):
+                            response = view(request, *args, **kwargs)
                     except Exception:
                         # The error page (a 404, say) is rendered after this, for this member
                         # alone: with their own name, not slots nobody fills.
@@ -263,6 +265,27 @@ def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None, prefetch=()):
     if extra and refreshed_parts is None and (len(entry) < 3 or entry[2] != token):
         return None, key, current, token
     return content, key, current, token
+
+
+# The keys each page read the last time this process made it (the page's key -> those
+# keys, in order): read in one round trip before it is made again.
+_reads_of_render = collections.OrderedDict()
+RENDERS_REMEMBERED = 1024
+
+
+@contextlib.contextmanager
+def reading_ahead(key):
+    """Make the page `key` with what it read last time read ahead (config/readahead.py):
+    its parts, their versions, the sidebar and the menu, a round trip each, come in one.
+    Parts made since under other versions have other keys, read then as before. Not with
+    the file cache, which reads each key on its own however many are asked for."""
+    ahead = getattr(cache, "reading_ahead", None)
+    if ahead is None:
+        yield
+        return
+    with ahead(_reads_of_render.get(key, ())) as asked:
+        yield
+    fragments.remember(_reads_of_render, key, tuple(asked), RENDERS_REMEMBERED)
 
 
 def refresh(request, response, token, fill, kwargs):

@@ -40,6 +40,8 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
 
+from .readahead import ReadingAheadMixin
+
 logger = logging.getLogger("config.cache")
 
 MAX_OWED_KEYS = 50_000  # a long outage under heavy writing: beyond this, page TTLs bound staleness
@@ -283,9 +285,10 @@ class CountingRedisCache(RedisCache):
         return pipeline.execute()[1]
 
 
-class ReusingRedisCache(FailSoftMixin, CountingRedisCache):
+class ReusingRedisCache(ReadingAheadMixin, FailSoftMixin, CountingRedisCache):
     # get_many is one MGET: a page's lookup may read what its parts will need with it
-    # (board.fragments.reads_of_page).
+    # (board.fragments.reads_of_page), and a page made again what it read last time
+    # (reading_ahead).
     reads_many_in_one_trip = True
 
     down_errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)

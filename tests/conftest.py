@@ -213,10 +213,11 @@ def _media_in_tmp(settings, tmp_path):
 def _fresh_cache():
     # The menu and sidebar are cached; each test starts from an empty cache, and with no
     # page of rows kept in the process (board/fragments.py) from another test.
-    from board import fragments
+    from board import fragments, pagecache
 
     cache.clear()
     fragments._kept_parts.clear()
+    pagecache._reads_of_render.clear()
     yield
     cache.clear()
 

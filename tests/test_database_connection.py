@@ -2,6 +2,8 @@
 trip (config/postgresql), and one the server has closed is still opened again; the
 statements it runs again and again are prepared, planned once."""
 
+import time
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -39,6 +41,12 @@ def terminate(pid):
         autocommit=True,
     ) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # pg_terminate_backend only signals: the server has ended the connection once its
+        # backend is gone (on a busy machine the check below could come first otherwise).
+        for _ in range(500):
+            if other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone() is None:
+                break
+            time.sleep(0.01)
 
 
 def test_an_idle_healthy_connection_is_kept_without_asking_the_server(monkeypatch):
