@@ -103,8 +103,11 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
                     response = respond(cached)
                     if shared_by_members:
                         memberslots.prepare(response)  # done already unless stored before prepare()
-                    if refreshed and refresh(request, response, token, refreshed[1], kwargs) and settled(token):
-                        store(key, current, response, token)
+                    if refreshed:
+                        with reading_ahead(f"{key}:refresh"):
+                            again = refresh(request, response, token, refreshed[1], kwargs)
+                        if again and settled(token):
+                            store(key, current, response, token)
                 else:
                     try:
                         with reading_ahead(key):
@@ -267,25 +270,28 @@ def lookup(request, names, prefix=PAGE_KEY_PREFIX, extra=None, prefetch=()):
     return content, key, current, token
 
 
-# The keys each page read the last time this process made it (the page's key -> those
-# keys, in order): read in one round trip before it is made again.
+# The keys each page read the last time this process made it, or refreshed its rows (the
+# page's key, with ":refresh" for the rows -> those keys, in order): read in one round trip
+# with the first read when it is made or refreshed again.
 _reads_of_render = collections.OrderedDict()
 RENDERS_REMEMBERED = 1024
 
 
 @contextlib.contextmanager
-def reading_ahead(key):
-    """Make the page `key` with what it read last time read ahead (config/readahead.py):
-    its parts, their versions, the sidebar and the menu, a round trip each, come in one.
-    Parts made since under other versions have other keys, read then as before. Not with
-    the file cache, which reads each key on its own however many are asked for."""
+def reading_ahead(name):
+    """Make the page (or its rows) `name` with what it read last time read ahead
+    (config/readahead.py): its parts, their versions, the sidebar and the menu, a round trip
+    each, come in one. Parts made since under other versions have other keys, read then as
+    before; a block that reads nothing (rows whose copy kept here still holds) reads nothing
+    ahead. Not with the file cache, which reads each key on its own however many are asked."""
     ahead = getattr(cache, "reading_ahead", None)
     if ahead is None:
         yield
         return
-    with ahead(_reads_of_render.get(key, ())) as asked:
+    with ahead(_reads_of_render.get(name, ())) as asked:
         yield
-    fragments.remember(_reads_of_render, key, tuple(asked), RENDERS_REMEMBERED)
+    if asked:
+        fragments.remember(_reads_of_render, name, tuple(asked), RENDERS_REMEMBERED)
 
 
 def refresh(request, response, token, fill, kwargs):

@@ -1,15 +1,27 @@
-"""Reading ahead: the keys a page read the last time it was made, read in one round trip
-before it is made again (board/pagecache.py), for the Redis backend (config/redis_cache.py)."""
+"""Reading ahead: the keys a page read the last time it was made (or its rows refreshed),
+read in one round trip with the first read when it is made again (board/pagecache.py), for
+the Redis backend (config/redis_cache.py)."""
 
 import contextlib
 import contextvars
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
-# What a request read ahead (ReadingAheadMixin.reading_ahead): {key: value or _ABSENT}, and
-# the keys the request asked for meanwhile, in order.
+# What a block reads ahead (ReadingAheadMixin.reading_ahead).
 _ahead = contextvars.ContextVar("cache_read_ahead", default=None)
 _ABSENT = object()
+
+
+class _Ahead:
+    """The keys still to read ahead, those read ({key: value or _ABSENT}), and the keys the
+    block asked for (in order)."""
+
+    __slots__ = ("pending", "values", "asked")
+
+    def __init__(self, keys):
+        self.pending = dict.fromkeys(keys)
+        self.values = {}
+        self.asked = {}
 
 
 class ReadingAheadMixin:
@@ -17,22 +29,21 @@ class ReadingAheadMixin:
 
     A page made again reads a dozen keys one part after another (its parts, their
     versions, the sidebar, the menu): each a round trip. `reading_ahead(keys)` reads the
-    keys it made last time in one MGET before the view runs (board.pagecache); each read of
-    one of them in the block is answered from that, once: a second read of the key (a
-    process waiting for another's part, board.fragments.made_by_another) goes to Redis,
-    and so does a read after this process wrote or deleted the key. An answer read ahead is
-    a few milliseconds older than one read in its place, as if the page had read it first;
-    versions are read before what they guard in any case (board/invalidation.py)."""
+    keys it read last time (board.pagecache) with the first read in the block, in one MGET;
+    each later read of one of them is answered from that, once: a second read of the key
+    (a process waiting for another's part, board.fragments.made_by_another) goes to Redis,
+    and so does a read after this process wrote or deleted the key. A block that reads
+    nothing reads nothing ahead. An answer read ahead is a few milliseconds older than one
+    read in its place, as if the page had read it first; versions are read before what
+    they guard in any case (board/invalidation.py)."""
 
     @contextlib.contextmanager
     def reading_ahead(self, keys):
-        """Read `keys` now (one round trip); yields the keys read in the block, in order."""
-        keys = list(keys)
-        found = self.get_many(keys) if keys else {}
-        state = ({key: found.get(key, _ABSENT) for key in keys}, {})
+        """Read `keys` with the block's first read; yields the keys read in the block, in order."""
+        state = _Ahead(keys)
         token = _ahead.set(state)
         try:
-            yield state[1]
+            yield state.asked
         finally:
             _ahead.reset(token)
 
@@ -41,11 +52,15 @@ class ReadingAheadMixin:
         state = _ahead.get()
         if state is None or version is not None:
             return {}, keys
-        ahead, asked = state
+        if state.pending:
+            wanted = list({**dict.fromkeys(keys), **state.pending})
+            state.pending = None
+            found = super().get_many(wanted)
+            state.values = {key: found.get(key, _ABSENT) for key in wanted}
         found, rest = {}, []
         for key in keys:
-            asked[key] = None
-            value = ahead.pop(key, None)
+            state.asked[key] = None
+            value = state.values.pop(key, None)
             if value is None:
                 rest.append(key)
             elif value is not _ABSENT:
@@ -56,7 +71,9 @@ class ReadingAheadMixin:
         state = _ahead.get()
         if state is not None:
             for key in keys:
-                state[0].pop(key, None)
+                state.values.pop(key, None)
+                if state.pending:
+                    state.pending.pop(key, None)
 
     def get(self, key, default=None, version=None):
         found, rest = self._read_ahead([key], version)
