@@ -17,7 +17,9 @@ from django.db.models.query import get_related_populators
 
 _compiled = weakref.WeakKeyDictionary()  # a connection -> {(name, the values' types): compiled}
 _STAND_IN = -(2**31) + 1000  # ids are positive: a stand-in is never a real value
-_TEXT_STAND_IN = "\x00precompiled:"  # PostgreSQL refuses NUL in text: never a real value
+# Never a value the code gives (NUL); with LIKE's special characters, which a lookup that
+# escapes its value (SQLite's iexact) changes, so that such a lookup is refused.
+_TEXT_STAND_IN = "\x00precompiled%_\\:"
 
 
 def _stand_in(index, value):

@@ -9,16 +9,17 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
 # What a block reads ahead (ReadingAheadMixin.reading_ahead).
 _ahead = contextvars.ContextVar("cache_read_ahead", default=None)
-_ABSENT = object()
+_NOT_AHEAD = object()
 
 
 class _Ahead:
-    """The keys still to read ahead, those read ({key: value or _ABSENT}), and the keys the
-    block asked for (in order)."""
+    """The keys still to read ahead, those read ({key: the stored bytes, None where there
+    were none}), and the keys the block asked for (in order), for one cache."""
 
-    __slots__ = ("pending", "values", "asked")
+    __slots__ = ("cache", "pending", "values", "asked")
 
-    def __init__(self, keys):
+    def __init__(self, cache, keys):
+        self.cache = cache
         self.pending = dict.fromkeys(keys)
         self.values = {}
         self.asked = {}
@@ -33,42 +34,56 @@ class ReadingAheadMixin:
     each later read of one of them is answered from that, once: a second read of the key
     (a process waiting for another's part, board.fragments.made_by_another) goes to Redis,
     and so does a read after this process wrote or deleted the key. A block that reads
-    nothing reads nothing ahead. An answer read ahead is a few milliseconds older than one
-    read in its place, as if the page had read it first; versions are read before what
-    they guard in any case (board/invalidation.py)."""
+    nothing reads nothing ahead, and a value is unpickled only when it is asked for (after
+    a write, some keys of the last render belong to versions retired since). An answer read
+    ahead is a few milliseconds older than one read in its place, as if the page had read
+    it first; versions are read before what they guard in any case (board/invalidation.py)."""
 
     @contextlib.contextmanager
     def reading_ahead(self, keys):
-        """Read `keys` with the block's first read; yields the keys read in the block, in order."""
-        state = _Ahead(keys)
+        """Read `keys` with the block's first read; yields the keys read in the block, in
+        order. Inside another block, nothing more is read ahead and nothing recorded."""
+        if _ahead.get() is not None:
+            yield {}
+            return
+        state = _Ahead(self, keys)
         token = _ahead.set(state)
         try:
             yield state.asked
         finally:
             _ahead.reset(token)
 
+    def _block(self, version=None):
+        state = _ahead.get()
+        return state if state is not None and state.cache is self and version is None else None
+
+    def _fetch_ahead(self, keys):
+        client = self._cache.get_client(None)
+        return dict(zip(keys, client.mget([self.make_and_validate_key(key) for key in keys]), strict=True))
+
     def _read_ahead(self, keys, version):
         """({key: value} answered from what was read ahead, the keys still to read)."""
-        state = _ahead.get()
-        if state is None or version is not None:
+        keys = list(keys)
+        state = self._block(version)
+        if state is None:
             return {}, keys
         if state.pending:
             wanted = list({**dict.fromkeys(keys), **state.pending})
             state.pending = None
-            found = super().get_many(wanted)
-            state.values = {key: found.get(key, _ABSENT) for key in wanted}
+            # The cache down: every key as missing, as get_many answers then.
+            state.values = self._guard(lambda: self._fetch_ahead(wanted), dict.fromkeys(wanted))
         found, rest = {}, []
         for key in keys:
             state.asked[key] = None
-            value = state.values.pop(key, None)
-            if value is None:
+            stored = state.values.pop(key, _NOT_AHEAD)
+            if stored is _NOT_AHEAD:
                 rest.append(key)
-            elif value is not _ABSENT:
-                found[key] = value
+            elif stored is not None:
+                found[key] = self._cache._serializer.loads(stored)
         return found, rest
 
     def _forget_ahead(self, keys):
-        state = _ahead.get()
+        state = self._block()
         if state is not None:
             for key in keys:
                 state.values.pop(key, None)

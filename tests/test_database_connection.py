@@ -47,6 +47,8 @@ def terminate(pid):
             if other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone() is None:
                 break
             time.sleep(0.01)
+        else:
+            pytest.fail(f"the server's backend {pid} did not end in 5 s")
 
 
 def test_an_idle_healthy_connection_is_kept_without_asking_the_server(monkeypatch):

@@ -7,7 +7,7 @@ from accounts.models import User
 from board import services
 from board.models import Board, Comment, Post, PostVote, member_votes
 from config.precompiled import compiled_objects, compiled_rows
-from tests.conftest import member_client, page_text
+from tests.conftest import member_client
 
 
 def test_each_run_answers_for_its_own_values(make_user):
@@ -75,10 +75,14 @@ def test_a_board_is_found_by_its_own_slug_only(client, make_board, make_user):
     make_board(slug="second", name="둘째 게시판")
     member = member_client(make_user())
 
-    assert "첫 게시판" in page_text(client.get("/b/first/"))
-    assert "둘째 게시판" in page_text(client.get("/b/second/"))
+    # The menu names every board on every page: the page's own heading names its board.
+    assert '<h1 class="page-title"><a href="/b/first/">첫 게시판</a></h1>' in client.get("/b/first/").content.decode()
+    assert (
+        '<h1 class="page-title"><a href="/b/second/">둘째 게시판</a></h1>' in client.get("/b/second/").content.decode()
+    )
     assert client.get("/b/none-such/").status_code == 404
-    assert "둘째 게시판" in page_text(member.get("/b/second/write/"))
+    form = member.get("/b/second/write/").content.decode()
+    assert '<p class="article-board"><a href="/b/second/">둘째 게시판</a></p>' in form
     assert member.get("/b/none-such/write/").status_code == 404
 
 

@@ -21,6 +21,20 @@ def row_of(page, title):
     return row.group(0)
 
 
+class Command(str):
+    """A command sent to Redis: equal to its name, with its arguments in `.args`."""
+
+    def __new__(cls, args):
+        command = super().__new__(cls, args[0])
+        command.args = args[1:]
+        return command
+
+
+def behind_the_cache(key, value):
+    """Write `key` as another process would: straight to Redis, past this one's cache."""
+    cache._cache.get_client(write=True).set(cache.make_key(key), cache._cache._serializer.dumps(value))
+
+
 @pytest.fixture
 def redis_commands(monkeypatch):
     """The commands sent to Redis from here on, by name (MGET, SET, …)."""
@@ -28,7 +42,7 @@ def redis_commands(monkeypatch):
     real = redis.client.Redis.execute_command
 
     def execute(self, *args, **kwargs):
-        sent.append(args[0])
+        sent.append(Command(args))
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(redis.client.Redis, "execute_command", execute)
@@ -39,24 +53,22 @@ def test_a_key_read_ahead_is_answered_once_then_from_redis(redis_commands):
     cache.set_many({"ahead:a": "가", "ahead:b": "나", "ahead:c": "다"})
     redis_commands.clear()
 
-    with cache.reading_ahead([]) as asked:
-        pass
     with cache.reading_ahead(["ahead:a", "ahead:b", "ahead:c", "ahead:gone"]) as asked:
         assert redis_commands == []  # a block that reads nothing reads nothing ahead
         assert cache.get("ahead:a") == "가"  # read with the others
-        assert cache.get("ahead:gone", "없음") == "없음"  # read ahead as missing: no trip
-        assert cache.get_many(["ahead:b"]) == {"ahead:b": "나"}
-        assert redis_commands == ["MGET"]
+        assert cache.get("ahead:gone", "없음") == "없음"  # read ahead as missing
+        behind_the_cache("ahead:b", "다른 프로세스가 바꿈")
+        assert cache.get_many(["ahead:b"]) == {"ahead:b": "나"}  # as it was when read ahead
+        assert redis_commands == ["MGET", "SET"]
+        assert cache.get("ahead:b") == "다른 프로세스가 바꿈"  # a second read: from Redis
         cache.set("ahead:c", "바뀜")
-        assert cache.get("ahead:c") == "바뀜"  # written meanwhile: from Redis
-        cache.set("ahead:a", "다시")  # as another process would
-        assert cache.get("ahead:a") == "다시"  # a second read: from Redis
-        assert cache.get_many(["ahead:b", "ahead:new"]) == {"ahead:b": "나"}
+        assert cache.get("ahead:c") == "바뀜"  # written here meanwhile: from Redis
+        assert cache.get_many(["ahead:new"]) == {}
     assert list(asked) == ["ahead:a", "ahead:gone", "ahead:b", "ahead:c", "ahead:new"]
-    assert redis_commands.count("MGET") + redis_commands.count("GET") == 4
+    assert [command for command in redis_commands if "GET" in command] == ["MGET", "GET", "GET", "MGET"]
 
     redis_commands.clear()
-    assert cache.get("ahead:b") == "나"
+    assert cache.get("ahead:b") == "다른 프로세스가 바꿈"
     assert redis_commands == ["GET"]  # outside the block, every read is a trip
 
 
@@ -95,11 +107,15 @@ def test_a_page_made_again_reads_what_it_needs_in_one_trip_and_shows_the_latest_
 
 
 def test_a_key_written_before_the_first_read_is_not_read_ahead(redis_commands):
-    cache.set("ahead:d", "옛값")
-    with cache.reading_ahead(["ahead:d", "ahead:e"]):
+    cache.set_many({"ahead:d": "옛값", "ahead:f": "그대로"})
+    with cache.reading_ahead(["ahead:d", "ahead:e", "ahead:f"]):
         cache.delete("ahead:d")
         cache.set("ahead:e", "새값")
+        redis_commands.clear()
+        assert cache.get("ahead:f") == "그대로"
         assert cache.get_many(["ahead:d", "ahead:e"]) == {"ahead:e": "새값"}
+    first_read = redis_commands[0]
+    assert first_read == "MGET" and first_read.args == (cache.make_key("ahead:f"),)
 
 
 @pytest.mark.parametrize("url", ["/b/ainews/", "ARTICLE"])
