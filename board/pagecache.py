@@ -103,11 +103,8 @@ def cached_for_readers(*versions, parameters=("page",), on_hit=None, live=None, 
                     response = respond(cached)
                     if shared_by_members:
                         memberslots.prepare(response)  # done already unless stored before prepare()
-                    if refreshed:
-                        with reading_ahead(f"{key}:refresh"):
-                            again = refresh(request, response, token, refreshed[1], kwargs)
-                        if again and settled(token):
-                            store(key, current, response, token)
+                    if refreshed and refresh(request, response, token, refreshed[1], kwargs) and settled(token):
+                        store(key, current, response, token)
                 else:
                     try:
                         with reading_ahead(key):
@@ -302,7 +299,8 @@ def refresh(request, response, token, fill, kwargs):
         return False
     parts = {**parts, "token": token}
     response.refreshed_parts = parts
-    parts["values"] = fill(request, response, **kwargs)
+    with reading_ahead(f"{request.page_key}:refresh"):
+        parts["values"] = fill(request, response, **kwargs)
     return True
 
 
