@@ -244,7 +244,7 @@ def page_stored(page_key):
 def read_with_page(request, keys):
     """The cache's values of `keys`: from the page's own lookup if it read every one of them
     (pagecache.lookup, reads_of_page), else in a round trip of their own."""
-    wanted, found = getattr(request, "read_with_page", ((), {}))
+    wanted, found = getattr(request, "read_with_page", (frozenset(), {}))
     if wanted and wanted.issuperset(keys):
         return found
     return cache.get_many(keys)
@@ -259,7 +259,8 @@ def keep_part(key, value):
 
 def remember(memory, key, value, limit):
     """Put key -> value in one of a process's bounded memories (an OrderedDict, the most
-    recently used last), forgetting the least recently used past `limit`."""
+    recently written last), forgetting the oldest past `limit`. A read does not make an
+    entry younger, but for the kept parts, whose hits move them to the end."""
     memory[key] = value
     memory.move_to_end(key)
     while len(memory) > limit:
