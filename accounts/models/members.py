@@ -35,13 +35,7 @@ class MemberQuerySet(models.QuerySet):
         return changed
 
 
-class MemberManager(UserManager):
-    def get_queryset(self):
-        return MemberQuerySet(self.model, using=self._db)
-
-    def update_by_ids(self, ids, **kwargs):
-        return self.get_queryset().update_by_ids(ids, **kwargs)
-
+class MemberManager(UserManager.from_queryset(MemberQuerySet)):
     def for_session(self, pk):
         """The member with this id, or None: the lookup behind every logged-in request
         (accounts.backends.MemberBackend), its SQL compiled once (config/precompiled.py)."""
